@@ -1,0 +1,100 @@
+"""Which LL2 keys a client selected below a field.
+
+This is what lets the gateway fetch a richer representation only when a selected
+field needs it.  The answer depends only on the query document, so it is
+memoised per field node and entity class for the whole request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
+from graphql.language import SelectionSetNode
+
+from gateway.types.base import Model
+
+__all__ = ["graphql_to_keys", "selected_keys"]
+
+_KEYS_BY_NAME: dict[type, dict[str, str | None]] = {}
+
+
+
+def graphql_to_keys(cls: type[Model]) -> dict[str, str | None]:
+    """GraphQL field name -> the LL2 key it reads (None: needs no key of this object)."""
+    found = _KEYS_BY_NAME.get(cls)
+    if found is not None:
+        return found
+    from strawberry.utils.str_converters import to_camel_case
+
+    slots = {slot.attr: key for key, slot in cls.slots().items()}
+    table: dict[str, str | None] = {}
+    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        name = field.graphql_name or to_camel_case(field.python_name)
+        attr = field.python_name
+        table[name] = slots.get(attr) or cls.DERIVED.get(attr)
+    table["id"] = None
+    _KEYS_BY_NAME[cls] = table
+    return table
+
+
+def _field_names(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: set[str],
+) -> Iterable[str]:
+    if selection_set is None:
+        return
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            yield node.name.value
+        elif isinstance(node, InlineFragmentNode):
+            yield from _field_names(node.selection_set, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            seen.add(node.name.value)
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                yield from _field_names(fragment.selection_set, fragments, seen)
+
+
+def selected_keys(
+    field_nodes: Iterable[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
+    cls: type[Model],
+) -> frozenset[str]:
+    table = graphql_to_keys(cls)
+    keys: set[str] = set()
+    for node in field_nodes:
+        for name in _field_names(node.selection_set, fragments, set()):
+            key = table.get(name)
+            if key is not None:
+                keys.add(key)
+    return frozenset(keys)
+
+
+def child_nodes(
+    field_nodes: Iterable[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
+    name: str,
+) -> list[FieldNode]:
+    """The field nodes called ``name`` directly below ``field_nodes``."""
+    found: list[FieldNode] = []
+
+    def walk(selection_set: SelectionSetNode | None, seen: set[str]) -> None:
+        if selection_set is None:
+            return
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                if node.name.value == name:
+                    found.append(node)
+            elif isinstance(node, InlineFragmentNode):
+                walk(node.selection_set, seen)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                seen.add(node.name.value)
+                fragment = fragments.get(node.name.value)
+                if fragment is not None:
+                    walk(fragment.selection_set, seen)
+
+    for field_node in field_nodes:
+        walk(field_node.selection_set, set())
+    return found

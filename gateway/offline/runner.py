@@ -1,0 +1,87 @@
+"""Serving the offline upstream: in-process on the running loop, or blocking (CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from .keys import UPSTREAM
+from .server import create_app
+from .state import OfflineUpstream
+
+__all__ = ["RunningUpstream", "run", "start_offline_upstream"]
+
+
+@dataclass(slots=True)
+class RunningUpstream:
+    """A started emulator: ``url`` is the LL2 base, e.g. ``http://127.0.0.1:54321/2.3.0/``."""
+
+    url: str
+    host: str
+    port: int
+    app: web.Application
+    runner: web.AppRunner
+
+    @property
+    def state(self) -> OfflineUpstream:
+        return self.app[UPSTREAM]
+
+    @property
+    def origin(self) -> str:
+        """``http://host:port`` (where ``/_offline/*`` lives)."""
+        return f"http://{self.host}:{self.port}"
+
+    async def close(self) -> None:
+        await self.runner.cleanup()
+
+    async def __aenter__(self) -> RunningUpstream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+async def start_offline_upstream(
+    host: str = "127.0.0.1", port: int = 0, **options: Any
+) -> RunningUpstream:
+    """Start an emulator on the current event loop (port 0 = any free port).
+
+    ``options`` are those of :func:`create_app` (``snapshot``, ``latency``,
+    ``request_limit``, ``faults``, ``spec``).
+    """
+    app = create_app(**options)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound_host, bound_port = runner.addresses[0][:2]
+    except BaseException:
+        await runner.cleanup()
+        raise
+    url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+    version = app[UPSTREAM].spec.version
+    return RunningUpstream(
+        url=f"http://{url_host}:{bound_port}/{version}/",
+        host=url_host,
+        port=bound_port,
+        app=app,
+        runner=runner,
+    )
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+    """Serve until interrupted (``ll2-gateway upstream --port N``)."""
+    app = create_app(**options)
+    version = app[UPSTREAM].spec.version
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        access_log=None,
+        print=lambda _: print(
+            f"offline LL2 upstream on http://{host}:{port}/{version}/", flush=True
+        ),
+    )

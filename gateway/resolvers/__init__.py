@@ -1,0 +1,1 @@
+"""Root fields and the argument handling shared by every list."""

@@ -1,0 +1,78 @@
+"""Connections and single objects, from LL2 list and detail endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from gateway.errors import BadUserInput
+from graphql import FieldNode
+
+from gateway.loaders.selection import child_nodes
+from gateway.types.arguments import FilterInput
+from gateway.types.base import Entity
+from gateway.types.connection import Connection, decode_cursor
+from gateway.upstream.modes import lightest_list_mode
+
+__all__ = ["MAX_PAGE", "fetch_connection", "fetch_one"]
+
+MAX_PAGE = 100
+#: Resources whose LL2 ids are integers (launches use UUIDs).
+_UUID_RESOURCES = frozenset({"launches"})
+
+
+def _node_selections(info: strawberry.Info) -> list[FieldNode]:
+    """The field nodes that select a page's items (``nodes`` and ``edges.node``)."""
+    raw = info._raw_info
+    nodes = child_nodes(raw.field_nodes, raw.fragments, "nodes")
+    for edges in child_nodes(raw.field_nodes, raw.fragments, "edges"):
+        nodes += child_nodes([edges], raw.fragments, "node")
+    return nodes
+
+
+async def fetch_connection(
+    info: strawberry.Info,
+    resource: str,
+    *,
+    first: int,
+    after: str | None,
+    search: str | None = None,
+    ordering: Sequence[Enum] | None = None,
+    filter: FilterInput | None = None,
+    params: dict[str, Any] | None = None,
+) -> Connection[Any]:
+    """One LL2 list request for a page of ``resource``, as a connection."""
+    if not 0 <= first <= MAX_PAGE:
+        raise BadUserInput(
+            f"`first` must be between 0 and {MAX_PAGE} (LL2's page limit), got {first}.",
+            argument="first",
+        )
+    offset = decode_cursor(after) + 1 if after is not None else 0
+    cls = Entity.registry[resource]
+    query: dict[str, str] = filter.to_params() if filter is not None else {}
+    query.update({k: str(v) for k, v in (params or {}).items()})
+    if search:
+        query["search"] = search
+    if ordering:
+        query["ordering"] = ",".join(term.value for term in ordering)
+    query["limit"] = str(max(first, 1))
+    query["offset"] = str(offset)
+    mode = lightest_list_mode(resource, _node_selections(info), info._raw_info.fragments)
+    if mode is not None:
+        query["mode"] = mode
+    context = info.context
+    page = await context.session.page(resource, query)
+    complete = mode == "detailed"
+    items = [context.store.entity(cls, item, complete=complete) for item in page.results]
+    return Connection.from_page(items[:first], offset=offset, total=page.count)
+
+
+async def fetch_one(info: strawberry.Info, resource: str, id: strawberry.ID) -> Any:
+    """The entity with this id, or None when LL2 has none."""
+    text = str(id).strip()
+    if resource not in _UUID_RESOURCES and not text.isdigit():
+        raise BadUserInput(f"`id` must be an LL2 integer id, got {id!r}.", argument="id")
+    return await info.context.loaders[resource].load(text)

@@ -1,0 +1,32 @@
+"""What the application owns for its whole life, under one typed key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from gateway.settings import Settings
+from gateway.upstream.client import LL2Client
+
+__all__ = ["APP_STATE", "AppState"]
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    #: Set by the upstream cleanup context while the app runs.
+    client_: LL2Client | None = None
+    upstream_url: str | None = None
+    #: The in-process offline upstream, when no ``--upstream`` was given.
+    offline: Any = None
+
+    @property
+    def client(self) -> LL2Client:
+        if self.client_ is None:
+            raise RuntimeError("the upstream client exists only while the app runs")
+        return self.client_
+
+
+APP_STATE = web.AppKey("gateway_state", AppState)

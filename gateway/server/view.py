@@ -1,0 +1,57 @@
+"""Strawberry's aiohttp view, with the gateway's context, errors and extensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+from cross_web import HTTPException
+from graphql import ExecutionResult
+from strawberry.aiohttp.views import GraphQLView
+
+from gateway.context import Context
+from gateway.server.errors import format_error, http_error_body
+from gateway.server.state import AppState
+
+__all__ = ["GatewayView"]
+
+_CONTEXT = "gateway.context"
+
+
+class GatewayView(GraphQLView[Context, None]):
+    def __init__(self, *args: Any, state: AppState, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = state
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self.run(request=request)
+        except HTTPException as exc:
+            return web.json_response(
+                http_error_body(exc.status_code, exc.reason),
+                status=exc.status_code,
+                dumps=lambda d: orjson.dumps(d).decode(),
+            )
+
+    async def get_context(self, request: web.Request, response: Any) -> Context:
+        context = Context.create(self.state.client, request)
+        request[_CONTEXT] = context
+        return context
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(e) for e in result.errors]
+        extensions = dict(result.extensions or {})
+        context = request.get(_CONTEXT)
+        if context is not None:
+            extensions.update(context.extensions())
+        if extensions:
+            body["extensions"] = extensions
+        return body

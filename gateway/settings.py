@@ -1,0 +1,83 @@
+"""Every setting of the gateway, each a command-line flag with an environment twin."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+__all__ = ["LIVE_UPSTREAM", "Settings"]
+
+LIVE_UPSTREAM = "https://ll.thespacedevs.com/2.3.0/"
+
+
+def _setting(env: str, help: str, default: Any = None, **argparse: Any) -> Any:
+    return field(default=default, metadata={"env": env, "help": help, "argparse": argparse})
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = _setting("GATEWAY_HOST", "Interface to listen on.", "127.0.0.1")
+    port: int = _setting("GATEWAY_PORT", "Port to listen on.", 8000)
+    upstream: str | None = _setting(
+        "LL2_UPSTREAM",
+        f"LL2 base URL, e.g. {LIVE_UPSTREAM} for live data. "
+        "Default: the bundled offline snapshot, served in-process.",
+    )
+    api_key: str | None = _setting(
+        "LL2_API_KEY",
+        "LL2 API key, sent as `Authorization: Token <key>` (prefer the environment "
+        "variable: flags show in process lists). Never logged.",
+    )
+    upstream_timeout: float = _setting(
+        "GATEWAY_UPSTREAM_TIMEOUT", "Seconds to wait for one LL2 response.", 10.0
+    )
+    upstream_connect_timeout: float = _setting(
+        "GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "Seconds to wait for a connection to LL2.", 3.0
+    )
+    upstream_connections: int = _setting(
+        "GATEWAY_UPSTREAM_CONNECTIONS", "Most concurrent connections to LL2.", 20
+    )
+    offline_latency: float = _setting(
+        "GATEWAY_OFFLINE_LATENCY",
+        "Seconds the offline upstream waits before each answer (to feel like LL2).",
+        0.0,
+    )
+    graphiql: bool = _setting(
+        "GATEWAY_GRAPHIQL", "Serve GraphiQL to browsers at /graphql (true/false).", True
+    )
+    log_level: str = _setting("GATEWAY_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO")
+
+    def __repr__(self) -> str:
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        if shown["api_key"]:
+            shown["api_key"] = "***"
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, overridden by the environment, overridden by ``overrides``."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = parse_value(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def parse_value(type_name: Any, raw: str) -> Any:
+    """Turn an environment string into the setting's type."""
+    kind = str(type_name)
+    if kind.startswith("bool"):
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if kind.startswith("int"):
+        return int(raw)
+    if kind.startswith("float"):
+        return float(raw)
+    return raw

@@ -1,0 +1,85 @@
+"""Building blocks for list arguments: typed orderings and filter inputs.
+
+Every filter input maps its fields onto LL2 query parameters by one rule
+(:meth:`FilterInput.to_params`), so a resource's filters are declared once, as
+fields, and never hand-translated.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import strawberry
+
+__all__ = ["DateTimeBounds", "DateTimeRange", "FilterInput", "IntRange", "ordering_enum"]
+
+
+def ordering_enum(name: str, fields: Iterable[str], resource: str) -> Any:
+    """``<FIELD>_ASC`` / ``<FIELD>_DESC`` members whose values are LL2 ``ordering`` terms."""
+    members: dict[str, str] = {}
+    for field in fields:
+        members[f"{field.upper()}_ASC"] = field
+        members[f"{field.upper()}_DESC"] = f"-{field}"
+    return strawberry.enum(
+        enum.Enum(name, members),  # type: ignore[misc]
+        description=f"A sort key for {resource}; give several to break ties, in order.",
+    )
+
+
+@strawberry.input(description="Compare a number: equal to, or within bounds.")
+class IntRange:
+    eq: int | None = None
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+
+
+@strawberry.input(description="Compare a date or timestamp (ISO 8601): equal to, or within bounds.")
+class DateTimeRange:
+    eq: str | None = None
+    gt: str | None = None
+    gte: str | None = None
+    lt: str | None = None
+    lte: str | None = None
+
+
+@strawberry.input(description="Bound a timestamp (ISO 8601).")
+class DateTimeBounds:
+    gt: str | None = None
+    gte: str | None = None
+    lt: str | None = None
+    lte: str | None = None
+
+
+def _param_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(_param_value(v) for v in value)
+    return str(value)
+
+
+class FilterInput:
+    """Base of the ``*Filter`` inputs: attribute ``x`` is LL2 parameter ``x``."""
+
+    #: attribute -> LL2 parameter, where they differ.
+    PARAMS: ClassVar[dict[str, str]] = {}
+
+    def to_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for field in self.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            value = getattr(self, field.python_name)
+            if value is None:
+                continue
+            name = self.PARAMS.get(field.python_name, field.python_name)
+            if isinstance(value, IntRange | DateTimeRange | DateTimeBounds):
+                for op in ("eq", "gt", "gte", "lt", "lte"):
+                    bound = getattr(value, op, None)
+                    if bound is not None:
+                        params[name if op == "eq" else f"{name}__{op}"] = _param_value(bound)
+            else:
+                params[name] = _param_value(value)
+        return params

@@ -1,0 +1,193 @@
+"""How LL2 JSON becomes typed objects, once, at the upstream edge.
+
+Every Strawberry type of the schema is either a *value* (an image, a status, a
+country: embedded whole wherever it appears) or an *entity* (an agency, a
+spacecraft...: an LL2 resource with its own endpoint, embedded in several
+representations of different richness).  Both are built by ``from_data``, which
+learns from the Strawberry definition, once per class, how each LL2 key converts.
+
+Entities are interned per request by :class:`gateway.loaders.store.EntityStore`:
+whichever representation an agency arrives in, the request holds one ``Agency``
+object, and richer representations merge into it.  Relations to entities are
+fields made by :func:`related`: their resolver hands back the object when it holds
+every field the client selected below it, and otherwise the loader's promise of
+the richer representation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import strawberry
+from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.lazy_type import LazyType
+
+if TYPE_CHECKING:
+    from gateway.loaders.store import EntityStore
+
+__all__ = ["Entity", "Value", "related"]
+
+Converter = Callable[[Any, "EntityStore"], Any]
+
+
+def _identity(value: Any, store: EntityStore) -> Any:
+    return value
+
+
+def _unwrap(tp: Any) -> Any:
+    while isinstance(tp, StrawberryOptional | LazyType):
+        tp = tp.of_type if isinstance(tp, StrawberryOptional) else tp.resolve_type()
+    return tp
+
+
+def _model_of(tp: Any) -> type[Model] | None:
+    """The Value or Entity class a field holds, through lists and nullability."""
+    tp = _unwrap(tp)
+    while isinstance(tp, StrawberryList):
+        tp = _unwrap(tp.of_type)
+    return tp if isinstance(tp, type) and issubclass(tp, Model) else None
+
+
+def _converter_for(tp: Any) -> Converter:
+    tp = _unwrap(tp)
+    if isinstance(tp, StrawberryList):
+        item = _converter_for(tp.of_type)
+
+        def convert_list(value: Any, store: EntityStore) -> Any:
+            if not isinstance(value, list):
+                return None
+            return [item(v, store) for v in value if v is not None]
+
+        return convert_list
+    if isinstance(tp, type) and issubclass(tp, Entity):
+        entity_cls = tp
+        return lambda value, store: (
+            store.entity(entity_cls, value) if isinstance(value, Mapping) else None
+        )
+    if isinstance(tp, type) and issubclass(tp, Value):
+        value_cls = tp
+        if value_cls.interned:
+            return lambda value, store: (
+                store.value(value_cls, value) if isinstance(value, Mapping) else None
+            )
+        return lambda value, store: (
+            value_cls.from_data(value, store) if isinstance(value, Mapping) else None
+        )
+    return _identity
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Slot:
+    attr: str
+    convert: Converter
+    relation: bool
+    #: The Value or Entity class the field holds, if any.
+    model: type[Model] | None
+
+
+class Model:
+    """Shared ``from_data`` machinery for values and entities."""
+
+    #: LL2 key -> attribute name, for the rare LL2 name that is no good in Python.
+    KEYS: ClassVar[Mapping[str, str]] = {}
+    #: attribute of a computed field -> the LL2 key it is computed from.
+    DERIVED: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def slots(cls) -> dict[str, _Slot]:
+        """LL2 key -> how to store it, computed on first use per class."""
+        found = cls.__dict__.get("_slots")
+        if found is not None:
+            return found
+        renamed = {attr: key for key, attr in cls.KEYS.items()}
+        table: dict[str, _Slot] = {}
+        for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            resolver = field.base_resolver
+            relation = resolver is not None and getattr(
+                resolver.wrapped_func, "_ll2_relation", False
+            )
+            if resolver is not None and not relation:
+                continue
+            attr = field.python_name
+            table[renamed.get(attr, attr)] = _Slot(
+                attr, _converter_for(field.type), relation, _model_of(field.type)
+            )
+        cls._slots = table  # type: ignore[attr-defined]
+        return table
+
+    def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
+        for key, slot in self.slots().items():
+            if key not in data:
+                continue
+            value = data[key]
+            if value is not None:
+                value = slot.convert(value, store)
+            if slot.relation:
+                self._rel[slot.attr] = value  # type: ignore[attr-defined]
+            else:
+                setattr(self, slot.attr, value)
+
+
+@strawberry.type
+class Value(Model):
+    """An object LL2 embeds whole wherever it appears."""
+
+    #: Whether equal ids within a request share one object (images recur a lot).
+    interned: ClassVar[bool] = False
+    #: Related entities by attribute (a mission's agencies), read by :func:`related`.
+    _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], store: EntityStore) -> Self:
+        obj = cls()
+        obj._apply(data, store)
+        return obj
+
+
+@strawberry.type
+class Entity(Model):
+    """An LL2 resource with its own endpoint; one instance per id within a request."""
+
+    resource: ClassVar[str]
+    #: resource name -> entity class, filled as the classes are defined.
+    registry: ClassVar[dict[str, type[Entity]]] = {}
+
+    id: strawberry.ID
+    #: Related entities by attribute, read by the resolvers :func:`related` makes.
+    _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: LL2 keys this instance has received from any representation.
+    _keys: strawberry.Private[set[str]] = dataclasses.field(default_factory=set)
+    #: True once the detailed representation (the richest LL2 has) was merged in.
+    _complete: strawberry.Private[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "resource" in cls.__dict__:
+            Entity.registry[cls.resource] = cls
+
+    def merge(self, data: Mapping[str, Any], store: EntityStore, *, complete: bool) -> None:
+        self._apply(data, store)
+        self._keys.update(data.keys())
+        if complete:
+            self._complete = True
+
+    def lacks(self, keys: frozenset[str]) -> bool:
+        """Whether a richer representation could still supply some of ``keys``."""
+        return not self._complete and not keys <= self._keys
+
+
+def related(description: str | None = None) -> Any:
+    """A field holding another entity (or a list of them).
+
+    Its resolver returns the related object when that already holds what the client
+    selected below this field, or an awaitable of the richer representation.
+    """
+    from gateway.loaders.complete import complete
+
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        return complete(info, root._rel.get(info.python_name))
+
+    resolve._ll2_relation = True  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolve, description=description)

@@ -1,0 +1,80 @@
+"""Relay connections over LL2's limit/offset pages.
+
+A cursor is the opaque base64 of an item's LL2 offset, so ``after`` maps to the
+next page's ``offset`` without any state on the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+
+from gateway.errors import BadUserInput
+
+__all__ = ["Connection", "Edge", "PageInfo", "decode_cursor", "encode_cursor"]
+
+T = TypeVar("T")
+
+_PREFIX = "ll2:"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset a cursor stands for; a clear ``BAD_USER_INPUT`` error otherwise."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+        raise BadUserInput(
+            f"Malformed cursor {cursor!r}: pass an `endCursor` or an edge `cursor` "
+            "from an earlier page.",
+            argument="after",
+        )
+    return int(text[len(_PREFIX) :])
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="An item of a page, with the cursor that points at it.")
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of a list: Relay's connection over LL2's pagination.")
+class Connection(Generic[T]):
+    total_count: int = strawberry.field(description="How many items the whole list has.")
+    page_info: PageInfo
+    edges: list[Edge[T]]
+
+    @strawberry.field(description="The page's items, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def from_page(cls, items: Sequence[T], *, offset: int, total: int) -> Connection[T]:
+        edges = [Edge(cursor=encode_cursor(offset + i), node=item) for i, item in enumerate(items)]
+        return cls(
+            total_count=total,
+            page_info=PageInfo(
+                has_next_page=offset + len(items) < total,
+                has_previous_page=offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            edges=edges,
+        )

@@ -1,0 +1,114 @@
+"""The HTTP client for LL2: one pooled connection set per process.
+
+Turns every failure into a :class:`gateway.errors.UpstreamError` with a code, and
+only ever requests paths below its configured base URL: no absolute URL from a
+response is ever followed, so the API key goes nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from gateway.errors import (
+    UpstreamBadResponse,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+
+__all__ = ["LL2Client", "UpstreamResponse"]
+
+log = logging.getLogger("gateway.upstream")
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamResponse:
+    """A decoded LL2 answer; ``data`` is None when LL2 said 404."""
+
+    data: Any
+    status: int
+    nbytes: int
+    seconds: float
+
+
+class LL2Client:
+    """GETs JSON from LL2, below ``base_url`` only."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        connect_timeout: float = 3.0,
+        max_connections: int = 20,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        headers = {"Accept": "application/json", "User-Agent": "ll2-graphql-gateway"}
+        if api_key:
+            headers["Authorization"] = f"Token {api_key}"
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=max_connections),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def get(self, path: str, params: dict[str, str] | None = None) -> UpstreamResponse:
+        """GET ``base_url + path``; ``path`` must be relative."""
+        if "://" in path or path.startswith("/"):
+            raise ValueError(f"upstream paths are relative to the base URL, got {path!r}")
+        started = time.perf_counter()
+        try:
+            response = await self._http.get(path, params=params)
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(f"LL2 did not answer in time ({path})") from exc
+        except httpx.HTTPError as exc:
+            raise UpstreamUnavailable(f"LL2 could not be reached ({path})") from exc
+        seconds = time.perf_counter() - started
+        body = response.content
+        log.debug("GET %s %s -> %s (%d bytes)", path, params, response.status_code, len(body))
+        status = response.status_code
+        if status == 404:
+            return UpstreamResponse(None, status, len(body), seconds)
+        if status == 429:
+            retry_after = _retry_after(response)
+            raise UpstreamRateLimited(
+                "LL2's rate limit is exhausted"
+                + (f"; retry in {retry_after} s" if retry_after is not None else ""),
+                retry_after=retry_after,
+            )
+        if status >= 500:
+            raise UpstreamUnavailable(f"LL2 answered HTTP {status} ({path})", status=status)
+        if status >= 400:
+            raise UpstreamBadResponse(f"LL2 refused the request: HTTP {status} ({path})",
+                                      status=status)
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise UpstreamBadResponse(f"LL2 sent a body that is not JSON ({path})") from exc
+        return UpstreamResponse(data, status, len(body), seconds)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    header = response.headers.get("Retry-After")
+    if header and header.isdigit():
+        return int(header)
+    try:
+        detail = orjson.loads(response.content).get("detail", "")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    digits = [int(word) for word in str(detail).split() if word.isdigit()]
+    return digits[0] if digits else None

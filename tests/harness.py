@@ -1,0 +1,85 @@
+"""A running gateway over a running offline upstream, both on real sockets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from gateway.server import create_app
+from gateway.settings import Settings
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any
+
+    @property
+    def data(self) -> Any:
+        return self.body.get("data")
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self.body.get("errors") or []
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.get("extensions", {}).get("code") for e in self.errors]
+
+
+class Gateway:
+    """The gateway app served on 127.0.0.1 with an ephemeral port."""
+
+    def __init__(self, upstream: Any, **settings: Any) -> None:
+        self.upstream = upstream
+        self.settings = Settings(upstream=upstream.url, **settings)
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+        self.http: aiohttp.ClientSession | None = None
+
+    async def start(self) -> Gateway:
+        self._runner = web.AppRunner(create_app(self.settings))
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        self.http = aiohttp.ClientSession()
+        return self
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None) -> Response:
+        """POST one operation and return the decoded answer."""
+        assert self.http is not None
+        payload: dict[str, Any] = {"query": query}
+        if variables is not None:
+            payload["variables"] = variables
+        async with self.http.post(f"{self.url}/graphql", json=payload) as response:
+            return Response(response.status, await response.json(content_type=None))
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Response:
+        assert self.http is not None
+        async with self.http.request(method, f"{self.url}{path}", **kwargs) as response:
+            text = await response.text()
+            try:
+                import json
+
+                body = json.loads(text)
+            except ValueError:
+                body = text
+            return Response(response.status, body)
+
+    def upstream_calls(self) -> list[Any]:
+        """LL2 requests the offline upstream served since the last reset."""
+        return list(self.upstream.state.log)
+
+    def reset_upstream(self) -> None:
+        self.upstream.state.reset()
