@@ -18,7 +18,7 @@ from .entities import RESOURCES
 from .snapshot import Record, Snapshot, is_ref
 from .spec import ApiSpec, FieldSpec, SchemaSpec
 
-__all__ = ["Renderer", "entity_url"]
+__all__ = ["Renderer", "entity_url", "object_url"]
 
 #: how many distinct base URLs keep a render cache (normally one: the server's own).
 _MAX_BASES = 4
@@ -27,6 +27,11 @@ _MAX_BASES = 4
 def entity_url(base: str, version: str, resource: str, id_: object) -> str:
     """The absolute URL LL2 gives an entity: ``{base}/2.3.0/{path}{id}/``."""
     return f"{base}/{version}/{RESOURCES[resource]}{id_}/"
+
+
+def object_url(base: str, version: str, url_path: str, id_: object) -> str:
+    """The absolute URL LL2 gives any object under a list route (``pads/``)."""
+    return f"{base}/{version}/{url_path}{id_}/"
 
 
 class Renderer:
@@ -80,12 +85,12 @@ class Renderer:
             name = f.name
             if name == "response_mode" and f.default is not None:
                 out[name] = f.default
-            elif name == "url" and schema.resource is not None:
+            elif name == "url" and schema.url_path is not None:
                 id_ = record.get("id")
                 out[name] = (
                     None
                     if id_ is None
-                    else entity_url(base, self.spec.version, schema.resource, id_)
+                    else object_url(base, self.spec.version, schema.url_path, id_)
                 )
             elif f.ref is None:
                 out[name] = self._scalar(record.get(name), f)

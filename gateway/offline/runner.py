@@ -73,15 +73,5 @@ async def start_offline_upstream(
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
-    """Serve until interrupted (``ll2-gateway upstream --port N``)."""
-    app = create_app(**options)
-    version = app[UPSTREAM].spec.version
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        access_log=None,
-        print=lambda _: print(
-            f"offline LL2 upstream on http://{host}:{port}/{version}/", flush=True
-        ),
-    )
+    """Serve until interrupted (``ll2-gateway upstream --port N``); the caller announces."""
+    web.run_app(create_app(**options), host=host, port=port, access_log=None, print=None)

@@ -37,10 +37,15 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True)
 class SchemaSpec:
-    """A serializer: its fields in rendering order and the resource it renders, if any."""
+    """A serializer: its fields in rendering order and the resource it renders, if any.
+
+    ``url_path`` is the LL2 list route its ``url`` field links below (``pads/``), for
+    entity and inline serializers alike; None when ``url`` is data or absent.
+    """
 
     name: str
     resource: str | None
+    url_path: str | None
     fields: tuple[FieldSpec, ...]
     field_map: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
@@ -111,6 +116,7 @@ class ApiSpec:
             name: SchemaSpec(
                 name=name,
                 resource=s["resource"],
+                url_path=s["url_path"],
                 fields=tuple(FieldSpec(**f) for f in s["fields"]),
             )
             for name, s in data["schemas"].items()

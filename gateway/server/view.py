@@ -16,7 +16,7 @@ from gateway.server.state import AppState
 
 __all__ = ["GatewayView"]
 
-_CONTEXT = "gateway.context"
+_CONTEXT = web.RequestKey("gateway_context", Context)
 
 
 class GatewayView(GraphQLView[Context, None]):
