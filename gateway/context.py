@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from gateway.loaders import EntityStore, Loaders
+from gateway.settings import Settings
 from gateway.upstream.client import LL2Client
 from gateway.upstream.session import UpstreamSession
 
@@ -16,6 +17,7 @@ __all__ = ["Context"]
 
 @dataclass
 class Context:
+    settings: Settings
     request: web.Request | None
     session: UpstreamSession
     store: EntityStore
@@ -24,10 +26,18 @@ class Context:
     selections: dict[tuple[int, type], frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, client: LL2Client, request: web.Request | None = None) -> Context:
+    def create(
+        cls, settings: Settings, client: LL2Client, request: web.Request | None = None
+    ) -> Context:
         session = UpstreamSession(client)
         store = EntityStore()
-        return cls(request=request, session=session, store=store, loaders=Loaders(session, store))
+        return cls(
+            settings=settings,
+            request=request,
+            session=session,
+            store=store,
+            loaders=Loaders(session, store),
+        )
 
     def extensions(self) -> dict[str, Any]:
         return {"upstream": self.session.tally.as_extension()}

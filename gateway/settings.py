@@ -43,6 +43,40 @@ class Settings:
         "Seconds the offline upstream waits before each answer (to feel like LL2).",
         0.0,
     )
+    cache: str = _setting(
+        "GATEWAY_CACHE_URL",
+        "Cross-request cache: `memory` (in-process LRU) or a Redis URL "
+        "(redis://host:6379/0) shared by every gateway instance.",
+        "memory",
+    )
+    cache_max_bytes: int = _setting(
+        "GATEWAY_CACHE_MAX_BYTES", "Size bound of the in-memory cache, in bytes.", 64 * 1024 * 1024
+    )
+    upstream_rate: float | None = _setting(
+        "GATEWAY_UPSTREAM_RATE",
+        "LL2 calls allowed per hour (a token bucket, shared through Redis when the cache "
+        "is Redis). Default: the quota LL2's /api-throttle/ reports at start, else 15.",
+    )
+    max_depth: int = _setting("GATEWAY_MAX_DEPTH", "Deepest field nesting an operation may have.", 15)
+    max_aliases: int = _setting("GATEWAY_MAX_ALIASES", "Most aliases in one operation.", 30)
+    max_tokens: int = _setting("GATEWAY_MAX_TOKENS", "Most lexical tokens in one document.", 3000)
+    max_query_bytes: int = _setting(
+        "GATEWAY_MAX_QUERY_BYTES", "Largest GraphQL document, in bytes.", 32 * 1024
+    )
+    max_cost: int = _setting(
+        "GATEWAY_MAX_COST",
+        "Largest estimated cost: `first` multiplied along nested lists plus planned LL2 calls.",
+        20000,
+    )
+    introspection: bool = _setting(
+        "GATEWAY_INTROSPECTION", "Answer introspection queries (true/false).", True
+    )
+    cors_origins: str = _setting(
+        "GATEWAY_CORS_ORIGINS", "Comma-separated origins allowed by CORS (`*` for any).", ""
+    )
+    request_timeout: float = _setting(
+        "GATEWAY_REQUEST_TIMEOUT", "Seconds one GraphQL request may take in all.", 30.0
+    )
     graphiql: bool = _setting(
         "GATEWAY_GRAPHIQL", "Serve GraphiQL to browsers at /graphql (true/false).", True
     )

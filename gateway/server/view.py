@@ -35,7 +35,7 @@ class GatewayView(GraphQLView[Context, None]):
             )
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
-        context = Context.create(self.state.client, request)
+        context = Context.create(self.state.settings, self.state.client, request)
         request[_CONTEXT] = context
         return context
 
