@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from gateway.context import Context
 
-__all__ = ["complete"]
+__all__ = ["complete", "complete_via"]
 
 
 def _needed(info: strawberry.Info, cls: type[Entity]) -> frozenset[str]:
@@ -57,3 +57,12 @@ def complete(info: strawberry.Info, value: Any) -> Any:
         if lacking:
             return _many(info, value, lacking)
     return value
+
+
+async def complete_via(info: strawberry.Info, root: Entity, via: str) -> Any:
+    """Load ``root``'s ``via`` relation in full: it carries ``root``'s missing field."""
+    carrier = root._rel.get(via)
+    if isinstance(carrier, Entity) and carrier.id:
+        await info.context.loaders.for_class(type(carrier)).load(carrier.id)
+    value = complete(info, root._rel.get(info.python_name))
+    return await value if asyncio.iscoroutine(value) else value

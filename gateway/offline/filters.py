@@ -32,7 +32,14 @@ from .snapshot import Record, Snapshot
 from .spec import EndpointSpec, FilterSpec
 from .values import parse_date, parse_datetime
 
-__all__ = ["FILTER_PATHS", "SPECIAL", "FilterError", "compile_filters"]
+__all__ = [
+    "FILTER_PATHS",
+    "SPECIAL",
+    "FilterError",
+    "apply_filters",
+    "compile_filters",
+    "describe",
+]
 
 Predicate = Callable[[Record], bool]
 SpecialFactory = Callable[[list[Any], Snapshot], Predicate]

@@ -40,7 +40,8 @@ async def drf_errors(request: web.Request, handler: Handler) -> web.StreamRespon
         if exc.status == 404:
             return detail("Not found.", 404)
         if exc.status == 405:
-            return detail(f'Method "{request.method}" not allowed.', 405, headers=exc.headers)
+            allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+            return detail(f'Method "{request.method}" not allowed.', 405, headers=allow)
         return detail(exc.reason, exc.status)
     except (asyncio.CancelledError, ConnectionError):
         raise
@@ -154,7 +155,7 @@ async def ll2_calls(request: web.Request, handler: Handler) -> web.StreamRespons
         LoggedRequest(
             method=request.method,
             path=request.path,
-            query=dict(request.query),
+            query={k: v for k, v in request.query.items()},  # last value wins, as in Django
             status=0 if dropped else response.status,
             bytes=0 if dropped else _body_size(response),
             fault=fault_name,

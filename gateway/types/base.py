@@ -178,16 +178,27 @@ class Entity(Model):
         return not self._complete and not keys <= self._keys
 
 
-def related(description: str | None = None) -> Any:
+def related(description: str | None = None, *, via: str | None = None) -> Any:
     """A field holding another entity (or a list of them).
 
     Its resolver returns the related object when that already holds what the client
     selected below this field, or an awaitable of the richer representation.
+    ``via`` names a relation whose detailed representation is the only one carrying
+    this field (a docking location's ``currently_docked`` comes with its station).
     """
-    from gateway.loaders.complete import complete
+    from gateway.loaders.complete import complete, complete_via
 
-    def resolve(root: Any, info: strawberry.Info) -> Any:
-        return complete(info, root._rel.get(info.python_name))
+    if via is None:
+
+        def resolve(root: Any, info: strawberry.Info) -> Any:
+            return complete(info, root._rel.get(info.python_name))
+
+    else:
+
+        def resolve(root: Any, info: strawberry.Info) -> Any:
+            if info.python_name in root._keys:
+                return complete(info, root._rel.get(info.python_name))
+            return complete_via(info, root, via)
 
     resolve._ll2_relation = True  # type: ignore[attr-defined]
     return strawberry.field(resolver=resolve, description=description)

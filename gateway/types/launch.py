@@ -18,6 +18,7 @@ __all__ = [
     "Language",
     "Launch",
     "LaunchStatus",
+    "LaunchUpdate",
     "LauncherConfig",
     "LauncherConfigFamily",
     "Location",
@@ -28,6 +29,8 @@ __all__ = [
     "Pad",
     "Program",
     "ProgramType",
+    "TimelineEvent",
+    "TimelineEventType",
     "Rocket",
     "UrlType",
     "VidUrl",
@@ -232,7 +235,33 @@ class Program(Value):
     type: ProgramType | None = None
 
 
-@strawberry.type(description="A launch, as LL2 embeds it in a spacecraft flight.")
+@strawberry.type(description="The kind of a launch timeline event.")
+class TimelineEventType(Value):
+    id: strawberry.ID | None = None
+    abbrev: str | None = None
+    description: str | None = None
+
+
+@strawberry.type(description="An event of a launch timeline, relative to lift-off.")
+class TimelineEvent(Value):
+    type: TimelineEventType | None = None
+    relative_time: Duration | None = None
+
+
+@strawberry.type(description="A news update about a launch (LL2's Update).")
+class LaunchUpdate(Value):
+    id: strawberry.ID | None = None
+    profile_image: str | None = None
+    comment: str | None = None
+    info_url: str | None = None
+    created_by: str | None = None
+    created_on: DateTime | None = None
+
+
+@strawberry.type(
+    description="A launch. LL2 embeds its normal form in flights and astronauts; the "
+    "detailed-only fields (webcasts, timeline, updates...) are fetched when selected."
+)
 class Launch(Entity):
     resource: ClassVar[str] = "launches"
 
@@ -266,5 +295,14 @@ class Launch(Entity):
     location_launch_attempt_count_year: int | None = None
     pad_launch_attempt_count_year: int | None = None
     agency_launch_attempt_count_year: int | None = None
+    flightclub_url: str | None = None
+    pad_turnaround: Duration | None = None
+    mission_patches: list[MissionPatch] | None = None
+    info_urls: list[InfoUrl] | None = None
+    vid_urls: list[VidUrl] | None = strawberry.field(
+        default=None, description="Webcasts and videos."
+    )
+    timeline: list[TimelineEvent] | None = None
+    updates: list[LaunchUpdate] | None = None
 
 

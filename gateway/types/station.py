@@ -142,7 +142,10 @@ class DockingLocation(Entity):
     spacestation: SpaceStation | None = related()
     spacecraft: SpacecraftConfig | None = related()
     payload: Payload | None = None
-    currently_docked: DockingEvent | None = related("What is docked here now, if anything.")
+    currently_docked: DockingEvent | None = related(
+        "What is docked here now, if anything (LL2 tells it with the station).",
+        via="spacestation",
+    )
 
 
 @strawberry.type(

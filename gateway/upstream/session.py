@@ -18,6 +18,14 @@ from gateway.upstream.paths import detail_path, list_path
 __all__ = ["Page", "Tally", "UpstreamSession"]
 
 
+_PAGING = frozenset({"limit", "offset", "mode", "ordering"})
+
+
+def _filtered(params: dict[str, str]) -> bool:
+    """Whether a list request narrows the table (then its count is not the table's)."""
+    return any(name not in _PAGING for name in params)
+
+
 @dataclass(slots=True)
 class Tally:
     requests: int = 0
@@ -46,6 +54,8 @@ class Page:
 class UpstreamSession:
     client: LL2Client
     tally: Tally = field(default_factory=Tally)
+    #: resource -> row count, from the ``count`` of any list page seen.
+    table_sizes: dict[str, int] = field(default_factory=dict)
     _inflight: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[UpstreamResponse]] = (
         field(default_factory=dict)
     )
@@ -75,7 +85,12 @@ class UpstreamSession:
             or not isinstance(data.get("count"), int)
         ):
             raise UpstreamBadResponse(f"LL2 sent a {resource} page without count and results")
+        if not _filtered(params):
+            self.table_sizes[resource] = data["count"]
         return Page(data["count"], [r for r in data["results"] if isinstance(r, dict)])
+
+    def table_size(self, resource: str) -> int | None:
+        return self.table_sizes.get(resource)
 
     async def detail(self, resource: str, id: str) -> dict[str, Any] | None:
         data = (await self.get(detail_path(resource, id))).data

@@ -12,6 +12,7 @@ from gateway.offline import ApiSpec
 #: ``await make_client(**create_app_options)`` -> a started test client.
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
+
 async def get_json(client: TestClient[Any, Any], path: str, status: int = 200) -> Any:
     """GET ``path`` and return its JSON body, checking the status and content type."""
     response = await client.get(path, allow_redirects=False)

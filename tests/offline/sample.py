@@ -89,7 +89,11 @@ CONFIGS = {
                in_use=False),
 }  # fmt: skip
 
-STATUSES = [{"id": 1, "name": "Active"}, {"id": 2, "name": "Retired"}, {"id": 4, "name": "Single Use"}]
+STATUSES = [
+    {"id": 1, "name": "Active"},
+    {"id": 2, "name": "Retired"},
+    {"id": 4, "name": "Single Use"},
+]
 CONFIG_CYCLE = [1, 2, 3, 10]
 
 
@@ -170,8 +174,9 @@ FLIGHTS = {
 }
 
 ASTRONAUTS = {
-    1: {"id": 1, "name": "Jane Roe", "agency": ref("agencies", 44), "status": {"id": 1, "name": "Active"},
-        "type": {"id": 2, "name": "Government"}, "nationality": [USA], "date_of_birth": "1970-01-01",
+    1: {"id": 1, "name": "Jane Roe", "agency": ref("agencies", 44),
+        "status": {"id": 1, "name": "Active"}, "type": {"id": 2, "name": "Government"},
+        "nationality": [USA], "date_of_birth": "1970-01-01",
         "flights_count": 2, "first_flight": "2010-02-08T09:14:08Z",
         "last_flight": "2024-11-15T15:13:20Z", "flights": [ref("launches", LAUNCH_1)]},
     2: {"id": 2, "name": "Ivan Petrov", "agency": ref("agencies", 63),
@@ -229,5 +234,3 @@ def build_snapshot() -> Snapshot:
             "entities": {r: {str(k): v for k, v in e.items()} for r, e in entities.items()},
         }
     )
-
-

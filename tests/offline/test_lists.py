@@ -39,7 +39,9 @@ async def test_envelope_and_pagination_links(client: TestClient[Any, Any]) -> No
 
 async def test_links_keep_the_query_and_sort_it_like_drf(client: TestClient[Any, Any]) -> None:
     body = await get_json(client, "/2.3.0/spacecraft/?search=craft&limit=5&format=json&x=1,2")
-    assert body["next"].endswith("/2.3.0/spacecraft/?format=json&limit=5&offset=5&search=craft&x=1%2C2")
+    assert body["next"].endswith(
+        "/2.3.0/spacecraft/?format=json&limit=5&offset=5&search=craft&x=1%2C2"
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,14 +128,14 @@ async def test_invalid_filter_value_is_a_400_form_error(client: TestClient[Any, 
         ("founding_year=1958", [44]),
         ("total_launch_count__gt=100", [88, 121]),
         ("featured=true", [44, 121]),
-        ("featured=False", [63, 80, 88, 999]),
+        ("featured=False", [63, 80]),  # a record without the field never matches
         ("id=63", [63]),
         ("parent__id=80", [999]),
         ("spacecraft=true", [63, 121, 999]),
         ("spacecraft=false", [44, 80, 88]),
         ("name=SpaceX", [121]),
-        ("name__contains=Space", [44, 63, 88, 121]),
-        ("name__contains=space", [44]),  # __contains is case-sensitive
+        ("name__contains=Space", [44, 63, 121]),
+        ("name__contains=space", [88]),  # __contains is case-sensitive: "Aerospace"
         ("abbrev__contains=A", [44, 63, 80, 88]),
     ],
 )
@@ -191,8 +193,7 @@ async def test_other_filters(
     ("path", "search", "expected"),
     [
         ("spacecraft/", "endeav", [2]),
-        ("spacecraft/", "cargo dragon", [3, 7, 11, 15, 19, 23][:0] + [2, 6, 10, 14, 18, 22][:0]
-         + [3, 7, 11, 15, 19, 23][:0] + [x for x in range(1, 24) if x % 4 == 3]),
+        ("spacecraft/", "cargo dragon", [2, 6, 10, 14, 18, 22]),
         ("agencies/", "nasa", [44]),
         ("agencies/", "space", [44, 63, 88, 121]),
         ("agencies/", "Space,Russian", [63]),
@@ -201,7 +202,7 @@ async def test_other_filters(
         ("astronauts/", "american", [1]),  # nationality__nationality_name
         ("launches/", "tianzhou", [LAUNCH_1]),
     ],
-)  # fmt: skip
+)
 async def test_search(
     client: TestClient[Any, Any], path: str, search: str, expected: list[Any]
 ) -> None:
@@ -234,7 +235,7 @@ async def test_ordering_by_duration_is_by_magnitude(client: TestClient[Any, Any]
     assert [item["time_in_space"] for item in body["results"]] == [
         "P6DT20H",
         "P6DT13H",
-        "P5DT19H",
+        "P6DT6H",  # after P6DT13H although it sorts before it as text
     ]
 
 
