@@ -9,7 +9,7 @@ from aiohttp import web
 
 from gateway.loaders import EntityStore, Loaders
 from gateway.settings import Settings
-from gateway.upstream.client import LL2Client
+from gateway.upstream.fetcher import Upstream
 from gateway.upstream.session import UpstreamSession
 
 __all__ = ["Context"]
@@ -18,6 +18,7 @@ __all__ = ["Context"]
 @dataclass
 class Context:
     settings: Settings
+    upstream: Upstream
     request: web.Request | None
     session: UpstreamSession
     store: EntityStore
@@ -27,17 +28,30 @@ class Context:
 
     @classmethod
     def create(
-        cls, settings: Settings, client: LL2Client, request: web.Request | None = None
+        cls,
+        settings: Settings,
+        upstream: Upstream,
+        request: web.Request | None = None,
+        *,
+        explain: bool = False,
     ) -> Context:
-        session = UpstreamSession(client)
+        session = UpstreamSession(upstream, explain=explain)
         store = EntityStore()
         return cls(
             settings=settings,
+            upstream=upstream,
             request=request,
             session=session,
             store=store,
             loaders=Loaders(session, store),
         )
 
+    @property
+    def explain(self) -> bool:
+        return self.session.explain
+
     def extensions(self) -> dict[str, Any]:
-        return {"upstream": self.session.tally.as_extension()}
+        report = self.session.tally.as_extension()
+        if self.explain:
+            report["planned"] = self.session.tally.planned
+        return {"upstream": report}

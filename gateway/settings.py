@@ -57,7 +57,9 @@ class Settings:
         "LL2 calls allowed per hour (a token bucket, shared through Redis when the cache "
         "is Redis). Default: the quota LL2's /api-throttle/ reports at start, else 15.",
     )
-    max_depth: int = _setting("GATEWAY_MAX_DEPTH", "Deepest field nesting an operation may have.", 15)
+    max_depth: int = _setting(
+        "GATEWAY_MAX_DEPTH", "Deepest field nesting an operation may have.", 15
+    )
     max_aliases: int = _setting("GATEWAY_MAX_ALIASES", "Most aliases in one operation.", 30)
     max_tokens: int = _setting("GATEWAY_MAX_TOKENS", "Most lexical tokens in one document.", 3000)
     max_query_bytes: int = _setting(

@@ -36,9 +36,12 @@ def ll2(upstream: RunningUpstream) -> Any:
 
     async def get(path: str, **params: Any) -> Any:
         logged = len(upstream.state.log)
-        async with aiohttp.ClientSession() as http, http.get(
-            upstream.url + path, params={k: str(v) for k, v in params.items()}
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                upstream.url + path, params={k: str(v) for k, v in params.items()}
+            ) as response,
+        ):
             body = await response.json()
         del upstream.state.log[logged:]
         return body

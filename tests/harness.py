@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from gateway.server import create_app
+from gateway.server import APP_STATE, AppState, create_app
 from gateway.settings import Settings
 
 
@@ -56,13 +56,23 @@ class Gateway:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None) -> Response:
+    @property
+    def state(self) -> AppState:
+        assert self._runner is not None
+        return self._runner.app[APP_STATE]
+
+    async def query(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         """POST one operation and return the decoded answer."""
         assert self.http is not None
         payload: dict[str, Any] = {"query": query}
         if variables is not None:
             payload["variables"] = variables
-        async with self.http.post(f"{self.url}/graphql", json=payload) as response:
+        async with self.http.post(f"{self.url}/graphql", json=payload, headers=headers) as response:
             return Response(response.status, await response.json(content_type=None))
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Response:

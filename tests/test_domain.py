@@ -32,8 +32,13 @@ async def test_walk_from_spacecraft_to_station_and_back(gateway: Gateway) -> Non
     station = event["spaceStationTarget"]
     assert station["name"]
     assert event["dockingLocation"]["name"] in {loc["name"] for loc in station["dockingLocation"]}
-    assert event["dockingLocation"]["currentlyDocked"]["flightVehicleChaser"]["spacecraft"]["id"] == "602"
-    assert "602" in {e["flightVehicleChaser"]["spacecraft"]["id"] for e in station["activeDockingEvents"]}
+    assert (
+        event["dockingLocation"]["currentlyDocked"]["flightVehicleChaser"]["spacecraft"]["id"]
+        == "602"
+    )
+    assert "602" in {
+        e["flightVehicleChaser"]["spacecraft"]["id"] for e in station["activeDockingEvents"]
+    }
     no_repeats(gateway)
 
 
@@ -98,21 +103,55 @@ async def test_astronaut_with_flights_and_landings(gateway: Gateway, ll2: Any) -
 @pytest.mark.parametrize(
     ("field", "path", "args", "params"),
     [
-        ("astronauts", "astronauts/", '(filter: {agencyIds: ["44", "63"]})', {"agency_ids": "44,63"}),
-        ("astronauts", "astronauts/", "(filter: {statusIds: [1], inSpace: false})",
-         {"status_ids": "1", "in_space": "false"}),
-        ("astronauts", "astronauts/", '(filter: {dateOfBirth: {gte: "1970-01-01"}},'
-         " ordering: [DATE_OF_BIRTH_DESC])",
-         {"date_of_birth__gte": "1970-01-01", "ordering": "-date_of_birth"}),
+        (
+            "astronauts",
+            "astronauts/",
+            '(filter: {agencyIds: ["44", "63"]})',
+            {"agency_ids": "44,63"},
+        ),
+        (
+            "astronauts",
+            "astronauts/",
+            "(filter: {statusIds: [1], inSpace: false})",
+            {"status_ids": "1", "in_space": "false"},
+        ),
+        (
+            "astronauts",
+            "astronauts/",
+            '(filter: {dateOfBirth: {gte: "1970-01-01"}}, ordering: [DATE_OF_BIRTH_DESC])',
+            {"date_of_birth__gte": "1970-01-01", "ordering": "-date_of_birth"},
+        ),
         ("astronauts", "astronauts/", '(search: "Whitson")', {"search": "Whitson"}),
-        ("dockingEvents", "docking_events/", '(filter: {docking: {gte: "2024-01-01T00:00:00Z"}})',
-         {"docking__gte": "2024-01-01T00:00:00Z"}),
-        ("dockingEvents", "docking_events/", "(filter: {spaceStationTargetId: 18})",
-         {"space_station_target__id": "18"}),
-        ("spaceStations", "space_stations/", "(filter: {ownerIds: [88, 44]})", {"owner__ids": "88,44"}),
-        ("spaceStations", "space_stations/", "(ordering: [FOUNDED_DESC])", {"ordering": "-founded"}),
-        ("spacecraftFlights", "spacecraft_flights/", "(filter: {spacecraft: 602})",
-         {"spacecraft": "602"}),
+        (
+            "dockingEvents",
+            "docking_events/",
+            '(filter: {docking: {gte: "2024-01-01T00:00:00Z"}})',
+            {"docking__gte": "2024-01-01T00:00:00Z"},
+        ),
+        (
+            "dockingEvents",
+            "docking_events/",
+            "(filter: {spaceStationTargetId: 18})",
+            {"space_station_target__id": "18"},
+        ),
+        (
+            "spaceStations",
+            "space_stations/",
+            "(filter: {ownerIds: [88, 44]})",
+            {"owner__ids": "88,44"},
+        ),
+        (
+            "spaceStations",
+            "space_stations/",
+            "(ordering: [FOUNDED_DESC])",
+            {"ordering": "-founded"},
+        ),
+        (
+            "spacecraftFlights",
+            "spacecraft_flights/",
+            "(filter: {spacecraft: 602})",
+            {"spacecraft": "602"},
+        ),
         ("dockingLocations", "config/docking_locations/", "", {}),
     ],
 )
@@ -146,8 +185,13 @@ async def test_nested_connections(gateway: Gateway, ll2: Any) -> None:
 
 @pytest.mark.parametrize(
     ("field", "id"),
-    [("spacecraftFlight", "999999"), ("astronaut", "999999"), ("dockingEvent", "999999"),
-     ("spaceStation", "999999"), ("dockingLocation", "999999")],
+    [
+        ("spacecraftFlight", "999999"),
+        ("astronaut", "999999"),
+        ("dockingEvent", "999999"),
+        ("spaceStation", "999999"),
+        ("dockingLocation", "999999"),
+    ],
 )
 async def test_unknown_domain_ids_are_null(gateway: Gateway, field: str, id: str) -> None:
     r = await gateway.query(f'{{ {field}(id: "{id}") {{ id }} }}')
@@ -164,8 +208,14 @@ async def test_docking_event_sides_are_nullable(gateway: Gateway, ll2: Any) -> N
     )
     assert not r.errors, r.errors
     got = r.data["dockingEvent"]
-    for side in ("flight_vehicle_chaser", "space_station_chaser", "flight_vehicle_target",
-                 "space_station_target", "payload_flight_target", "payload_flight_chaser"):
+    for side in (
+        "flight_vehicle_chaser",
+        "space_station_chaser",
+        "flight_vehicle_target",
+        "space_station_target",
+        "payload_flight_target",
+        "payload_flight_chaser",
+    ):
         camel = side.split("_")[0] + "".join(w.title() for w in side.split("_")[1:])
         expected = ref[side]["id"] if ref[side] else None
         assert (got[camel] or {}).get("id") == (str(expected) if expected is not None else None)

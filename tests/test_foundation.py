@@ -16,8 +16,17 @@ def camel(name: str) -> str:
 
 
 SPACECRAFT_SCALARS = [
-    "url", "name", "serial_number", "is_placeholder", "in_space", "time_in_space",
-    "time_docked", "flights_count", "mission_ends_count", "description", "fastest_turnaround",
+    "url",
+    "name",
+    "serial_number",
+    "is_placeholder",
+    "in_space",
+    "time_in_space",
+    "time_docked",
+    "flights_count",
+    "mission_ends_count",
+    "description",
+    "fastest_turnaround",
 ]
 
 
@@ -39,8 +48,9 @@ async def test_spacecraft_by_id_matches_ll2_detail(gateway: Gateway, ll2: Any) -
     assert got["status"] == {"id": str(ref["status"]["id"]), "name": ref["status"]["name"]}
     assert got["image"]["thumbnailUrl"] == ref["image"]["thumbnail_url"]
     assert got["image"]["license"]["name"] == ref["image"]["license"]["name"]
-    assert got["spacecraftConfig"]["agency"]["foundingYear"] == (
-        ref["spacecraft_config"]["agency"]["founding_year"]
+    assert (
+        got["spacecraftConfig"]["agency"]["foundingYear"]
+        == (ref["spacecraft_config"]["agency"]["founding_year"])
     )
     days = int(ref["time_in_space"].split("D")[0].removeprefix("P"))
     assert got["timeInSpaceSeconds"] >= days * 86400
@@ -49,8 +59,12 @@ async def test_spacecraft_by_id_matches_ll2_detail(gateway: Gateway, ll2: Any) -
 
 @pytest.mark.parametrize(
     ("field", "id"),
-    [("spacecraft", "999999"), ("spacecraftConfig", "999999"),
-     ("spacecraftFamily", "999999"), ("agency", "999999")],
+    [
+        ("spacecraft", "999999"),
+        ("spacecraftConfig", "999999"),
+        ("spacecraftFamily", "999999"),
+        ("agency", "999999"),
+    ],
 )
 async def test_unknown_id_is_null_without_error(gateway: Gateway, field: str, id: str) -> None:
     r = await gateway.query(f'{{ {field}(id: "{id}") {{ id name }} }}')
@@ -135,30 +149,40 @@ async def test_filters_search_and_ordering_reach_ll2(gateway: Gateway, ll2: Any)
     )
     assert not r.errors
     ref = await ll2(
-        "spacecraft/", in_space="false", spacecraft_config=6,
-        ordering="-flights_count,id", limit=100,
+        "spacecraft/",
+        in_space="false",
+        spacecraft_config=6,
+        ordering="-flights_count,id",
+        limit=100,
     )
     assert r.data["spacecrafts"]["totalCount"] == ref["count"] > 0
-    assert [n["id"] for n in r.data["spacecrafts"]["nodes"]] == [str(x["id"]) for x in ref["results"]]
+    assert [n["id"] for n in r.data["spacecrafts"]["nodes"]] == [
+        str(x["id"]) for x in ref["results"]
+    ]
     (call,) = gateway.upstream_calls()
     assert call.query["in_space"] == "false"
     assert call.query["spacecraft_config"] == "6"
     assert call.query["ordering"] == "-flights_count,id"
 
-    s = await gateway.query('{ agencies(search: "NASA", first: 50) { totalCount nodes { abbrev name } } }')
+    s = await gateway.query(
+        '{ agencies(search: "NASA", first: 50) { totalCount nodes { abbrev name } } }'
+    )
     ref = await ll2("agencies/", search="NASA", limit=50)
     assert s.data["agencies"]["totalCount"] == ref["count"] > 0
 
 
 async def test_agency_range_and_list_filters(gateway: Gateway, ll2: Any) -> None:
     r = await gateway.query(
-        '{ agencies(first: 100, filter: {foundingYear: {gte: 1950, lt: 2000},'
+        "{ agencies(first: 100, filter: {foundingYear: {gte: 1950, lt: 2000},"
         ' countryCode: ["USA", "RUS"]}) { totalCount nodes { foundingYear } } }'
     )
     assert not r.errors, r.errors
     ref = await ll2(
-        "agencies/", founding_year__gte=1950, founding_year__lt=2000,
-        country_code="USA,RUS", limit=100,
+        "agencies/",
+        founding_year__gte=1950,
+        founding_year__lt=2000,
+        country_code="USA,RUS",
+        limit=100,
     )
     assert r.data["agencies"]["totalCount"] == ref["count"]
     (call,) = gateway.upstream_calls()
@@ -196,10 +220,10 @@ async def test_family_with_parent_and_manufacturer(gateway: Gateway, ll2: Any) -
     got = r.data["spacecraftFamily"]
     assert got["name"] == fam["name"]
     assert got["manufacturer"]["id"] == str(fam["manufacturer"]["id"])
-    assert (got["parent"] or {}).get("id") == (
-        str(fam["parent"]["id"]) if fam["parent"] else None
+    assert (got["parent"] or {}).get("id") == (str(fam["parent"]["id"]) if fam["parent"] else None)
+    assert sorted(c["id"] for c in got["spacecraft"]) == sorted(
+        str(c["id"]) for c in fam["spacecraft"]
     )
-    assert sorted(c["id"] for c in got["spacecraft"]) == sorted(str(c["id"]) for c in fam["spacecraft"])
 
 
 async def test_connections_of_every_root_list(gateway: Gateway, ll2: Any) -> None:
@@ -277,7 +301,8 @@ async def test_field_no_list_mode_embeds_is_fetched_once_per_distinct_agency(
     for agency_id in agencies:
         ref = await ll2(f"agencies/{agency_id}/")
         got = next(
-            n["spacecraftConfig"]["agency"] for n in nodes
+            n["spacecraftConfig"]["agency"]
+            for n in nodes
             if n["spacecraftConfig"]["agency"]["id"] == agency_id
         )
         assert got["totalLaunchCount"] == ref["total_launch_count"]

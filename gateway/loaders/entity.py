@@ -10,8 +10,8 @@ from aiodataloader import DataLoader
 from gateway.loaders.planner import COMMA_ID_FILTERS, PAGE, BatchPlan, plan_batch
 from gateway.loaders.store import EntityStore
 from gateway.types.base import Entity
-from gateway.upstream.modes import list_modes
-from gateway.upstream.session import UpstreamSession
+from gateway.upstream.modes import is_whole, list_modes
+from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["EntityLoader"]
 
@@ -38,14 +38,28 @@ class EntityLoader(DataLoader[str, Entity | None]):
         return plan_batch(self.resource, len(ids), self.session.table_size(self.resource))
 
     async def batch_load_fn(self, ids: list[str]) -> list[Any]:
+        cached = await asyncio.gather(*(self.session.cached_detail(self.resource, i) for i in ids))
+        found: dict[str, Any] = {
+            i: self.store.entity(self.cls, data, complete=True)
+            for i, data in zip(ids, cached, strict=True)
+            if data is not None
+        }
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update(await self._fetch(missing))
+        return [found.get(i) for i in ids]
+
+    async def _fetch(self, ids: list[str]) -> dict[str, Any]:
+        """Entities (or the exception each failed with) for ids the cache lacks."""
         plan = self.plan(ids)
         if plan.strategy == "singles":
-            return list(await asyncio.gather(*(self._one(i) for i in ids), return_exceptions=True))
+            results = await asyncio.gather(*(self._one(i) for i in ids), return_exceptions=True)
+            return dict(zip(ids, results, strict=True))
         try:
             found = await (self._comma(ids) if plan.strategy == "comma" else self._sweep(ids))
-        except Exception as exc:  # noqa: BLE001 - every key of the batch fails alike
-            return [exc for _ in ids]
-        return [found.get(i) for i in ids]
+        except Exception as exc:
+            return {i: exc for i in ids}
+        return {i: found.get(i) for i in ids}
 
     async def _one(self, id: str) -> Entity | None:
         data = await self.session.detail(self.resource, id)
@@ -53,17 +67,27 @@ class EntityLoader(DataLoader[str, Entity | None]):
             return None
         return self.store.entity(self.cls, data, complete=True)
 
-    def _list_params(self) -> dict[str, str]:
+    @property
+    def _mode(self) -> str | None:
         modes = list_modes(self.resource)
+        return modes[-1][0] if modes else None
+
+    def _list_params(self) -> dict[str, str]:
         params = {"limit": str(PAGE)}
-        if modes:
-            params["mode"] = modes[-1][0]
+        if self._mode is not None:
+            params["mode"] = self._mode
         return params
+
+    async def _page(self, params: dict[str, str]) -> Page:
+        return await self.session.page(
+            self.resource, params, whole=is_whole(self.resource, self._mode)
+        )
 
     def _keep(self, results: list[dict[str, Any]], wanted: set[str]) -> dict[str, Entity]:
         found: dict[str, Entity] = {}
+        complete = is_whole(self.resource, self._mode)
         for item in results:
-            entity = self.store.entity(self.cls, item, complete=True)
+            entity = self.store.entity(self.cls, item, complete=complete)
             if entity.id in wanted:
                 found[entity.id] = entity
         return found
@@ -72,22 +96,19 @@ class EntityLoader(DataLoader[str, Entity | None]):
         name = COMMA_ID_FILTERS[self.resource]
         chunks = [ids[i : i + PAGE] for i in range(0, len(ids), PAGE)]
         pages = await asyncio.gather(
-            *(
-                self.session.page(self.resource, {**self._list_params(), name: ",".join(chunk)})
-                for chunk in chunks
-            )
+            *(self._page({**self._list_params(), name: ",".join(chunk)}) for chunk in chunks)
         )
         return self._keep([r for page in pages for r in page.results], set(ids))
 
     async def _sweep(self, ids: list[str]) -> dict[str, Entity]:
         """Read the table page by page: the first page tells how many follow."""
         params = self._list_params()
-        first = await self.session.page(self.resource, {**params, "offset": "0"})
+        first = await self._page({**params, "offset": "0"})
         results = list(first.results)
         if first.count > PAGE:
             rest = await asyncio.gather(
                 *(
-                    self.session.page(self.resource, {**params, "offset": str(offset)})
+                    self._page({**params, "offset": str(offset)})
                     for offset in range(PAGE, first.count, PAGE)
                 )
             )

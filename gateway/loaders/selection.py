@@ -19,7 +19,6 @@ __all__ = ["graphql_to_keys", "selected_keys"]
 _KEYS_BY_NAME: dict[type, dict[str, str | None]] = {}
 
 
-
 def graphql_to_keys(cls: type[Model]) -> dict[str, str | None]:
     """GraphQL field name -> the LL2 key it reads (None: needs no key of this object)."""
     found = _KEYS_BY_NAME.get(cls)

@@ -29,6 +29,11 @@ class AgencyQuery:
         filter: AgencyFilter | None = None,
     ) -> Connection[Agency]:
         return await fetch_connection(
-            info, "agencies", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "agencies",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )

@@ -48,6 +48,11 @@ class FlightQuery:
         filter: AstronautFilter | None = None,
     ) -> Connection[Astronaut]:
         return await fetch_connection(
-            info, "astronauts", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "astronauts",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )

@@ -7,15 +7,14 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-
-from gateway.errors import BadUserInput
 from graphql import FieldNode
 
+from gateway.errors import BadUserInput
 from gateway.loaders.selection import child_nodes
 from gateway.types.arguments import FilterInput
 from gateway.types.base import Entity
 from gateway.types.connection import Connection, decode_cursor
-from gateway.upstream.modes import lightest_list_mode
+from gateway.upstream.modes import is_whole, lightest_list_mode
 
 __all__ = ["MAX_PAGE", "fetch_connection", "fetch_one"]
 
@@ -64,9 +63,9 @@ async def fetch_connection(
     if mode is not None:
         query["mode"] = mode
     context = info.context
-    page = await context.session.page(resource, query)
-    complete = mode == "detailed"
-    items = [context.store.entity(cls, item, complete=complete) for item in page.results]
+    whole = is_whole(resource, mode)
+    page = await context.session.page(resource, query, whole=whole)
+    items = [context.store.entity(cls, item, complete=whole) for item in page.results]
     return Connection.from_page(items[:first], offset=offset, total=page.count)
 
 

@@ -8,7 +8,8 @@ from gateway.resolvers.agencies import AgencyQuery
 from gateway.resolvers.flights import FlightQuery
 from gateway.resolvers.spacecraft import SpacecraftQuery
 from gateway.resolvers.stations import StationQuery
+from gateway.resolvers.status import StatusQuery
 
 __all__ = ["Query"]
 
-Query = merge_types("Query", (SpacecraftQuery, AgencyQuery, FlightQuery, StationQuery))
+Query = merge_types("Query", (SpacecraftQuery, AgencyQuery, FlightQuery, StationQuery, StatusQuery))

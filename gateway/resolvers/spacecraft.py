@@ -37,8 +37,13 @@ class SpacecraftQuery:
         filter: SpacecraftFilter | None = None,
     ) -> Connection[Spacecraft]:
         return await fetch_connection(
-            info, "spacecraft", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "spacecraft",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )
 
     @strawberry.field(description="A spacecraft configuration by LL2 id.")
@@ -58,8 +63,13 @@ class SpacecraftQuery:
         filter: SpacecraftConfigFilter | None = None,
     ) -> Connection[SpacecraftConfig]:
         return await fetch_connection(
-            info, "spacecraft_configurations", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "spacecraft_configurations",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )
 
     @strawberry.field(description="A spacecraft configuration family by LL2 id.")
@@ -79,6 +89,11 @@ class SpacecraftQuery:
         filter: SpacecraftFamilyFilter | None = None,
     ) -> Connection[SpacecraftFamily]:
         return await fetch_connection(
-            info, "spacecraft_configuration_families", first=first, after=after,
-            search=search, ordering=ordering, filter=filter,
+            info,
+            "spacecraft_configuration_families",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )

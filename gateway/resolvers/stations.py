@@ -37,8 +37,13 @@ class StationQuery:
         filter: SpaceStationFilter | None = None,
     ) -> Connection[SpaceStation]:
         return await fetch_connection(
-            info, "space_stations", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "space_stations",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )
 
     @strawberry.field(description="A docking event by LL2 id, or null when LL2 has none.")
@@ -56,8 +61,13 @@ class StationQuery:
         filter: DockingEventFilter | None = None,
     ) -> Connection[DockingEvent]:
         return await fetch_connection(
-            info, "docking_events", first=first, after=after, search=search,
-            ordering=ordering, filter=filter,
+            info,
+            "docking_events",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
         )
 
     @strawberry.field(description="A docking location by LL2 id, or null when LL2 has none.")

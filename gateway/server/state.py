@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from gateway.settings import Settings
-from gateway.upstream.client import LL2Client
+from gateway.upstream.fetcher import Upstream
 
 __all__ = ["APP_STATE", "AppState"]
 
@@ -17,16 +17,16 @@ __all__ = ["APP_STATE", "AppState"]
 class AppState:
     settings: Settings
     #: Set by the upstream cleanup context while the app runs.
-    client_: LL2Client | None = None
+    upstream_: Upstream | None = None
     upstream_url: str | None = None
     #: The in-process offline upstream, when no ``--upstream`` was given.
     offline: Any = None
 
     @property
-    def client(self) -> LL2Client:
-        if self.client_ is None:
-            raise RuntimeError("the upstream client exists only while the app runs")
-        return self.client_
+    def upstream(self) -> Upstream:
+        if self.upstream_ is None:
+            raise RuntimeError("the upstream exists only while the app runs")
+        return self.upstream_
 
 
 APP_STATE = web.AppKey("gateway_state", AppState)

@@ -13,10 +13,16 @@ from strawberry.aiohttp.views import GraphQLView
 from gateway.context import Context
 from gateway.server.errors import format_error, http_error_body
 from gateway.server.state import AppState
+from gateway.upstream.fetcher import Planned
 
 __all__ = ["GatewayView"]
 
+
 _CONTEXT = web.RequestKey("gateway_context", Context)
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in ("1", "true", "yes")
 
 
 class GatewayView(GraphQLView[Context, None]):
@@ -35,7 +41,8 @@ class GatewayView(GraphQLView[Context, None]):
             )
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
-        context = Context.create(self.state.settings, self.state.client, request)
+        explain = _truthy(request.headers.get("X-Explain")) or _truthy(request.query.get("explain"))
+        context = Context.create(self.state.settings, self.state.upstream, request, explain=explain)
         request[_CONTEXT] = context
         return context
 
@@ -46,10 +53,13 @@ class GatewayView(GraphQLView[Context, None]):
         self, request: web.Request, result: ExecutionResult
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            body["errors"] = [format_error(e) for e in result.errors]
-        extensions = dict(result.extensions or {})
         context = request.get(_CONTEXT)
+        errors = [format_error(e) for e in result.errors or ()]
+        if context is not None and context.explain:
+            errors = [e for e in errors if e["extensions"]["code"] != Planned.code]
+        if errors:
+            body["errors"] = errors
+        extensions = dict(result.extensions or {})
         if context is not None:
             extensions.update(context.extensions())
         if extensions:

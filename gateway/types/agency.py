@@ -133,14 +133,17 @@ class Agency(Entity):
         first: int = 10,
         after: str | None = None,
         search: str | None = None,
-        ordering: list[
-            Annotated[SpacecraftConfigOrdering, strawberry.lazy("gateway.types.config")]
-        ]
+        ordering: list[Annotated[SpacecraftConfigOrdering, strawberry.lazy("gateway.types.config")]]
         | None = None,
     ) -> Connection[Annotated[SpacecraftConfig, strawberry.lazy("gateway.types.config")]]:
         from gateway.resolvers.lists import fetch_connection
 
         return await fetch_connection(
-            info, "spacecraft_configurations", first=first, after=after, search=search,
-            ordering=ordering, params={"agency": self.id},
+            info,
+            "spacecraft_configurations",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            params={"agency": self.id},
         )

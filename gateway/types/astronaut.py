@@ -119,9 +119,9 @@ class Astronaut(Entity):
     landings_count: int | None = None
     spacewalks_count: int | None = None
     flights: list[Launch] | None = related("The launches this astronaut flew on.")
-    landings: (
-        list[Annotated[SpacecraftFlight, strawberry.lazy("gateway.types.flight")]] | None
-    ) = related("The spacecraft flights this astronaut landed on.")
+    landings: list[Annotated[SpacecraftFlight, strawberry.lazy("gateway.types.flight")]] | None = (
+        related("The spacecraft flights this astronaut landed on.")
+    )
     spacewalks: list[Spacewalk] | None = None
 
     @strawberry.field(description="`timeInSpace` in seconds.")

@@ -43,9 +43,7 @@ class SpacecraftConfigFilter(FilterInput):
 
 @strawberry.input(description="LL2's spacecraft family filters; all given must match.")
 class SpacecraftFamilyFilter(FilterInput):
-    manufacturer: strawberry.ID | None = strawberry.field(
-        default=None, description="An agency id."
-    )
+    manufacturer: strawberry.ID | None = strawberry.field(default=None, description="An agency id.")
     name: str | None = None
 
 
@@ -116,9 +114,7 @@ class SpacecraftConfig(Entity):
         first: int = 10,
         after: str | None = None,
         search: str | None = None,
-        ordering: list[
-            Annotated[SpacecraftOrdering, strawberry.lazy("gateway.types.spacecraft")]
-        ]
+        ordering: list[Annotated[SpacecraftOrdering, strawberry.lazy("gateway.types.spacecraft")]]
         | None = None,
         filter: Annotated[SpacecraftFilter, strawberry.lazy("gateway.types.spacecraft")]
         | None = None,
@@ -126,6 +122,12 @@ class SpacecraftConfig(Entity):
         from gateway.resolvers.lists import fetch_connection
 
         return await fetch_connection(
-            info, "spacecraft", first=first, after=after, search=search, ordering=ordering,
-            filter=filter, params={"spacecraft_config": self.id},
+            info,
+            "spacecraft",
+            first=first,
+            after=after,
+            search=search,
+            ordering=ordering,
+            filter=filter,
+            params={"spacecraft_config": self.id},
         )

@@ -22,7 +22,9 @@ __all__ = ["SpacecraftFlight", "SpacecraftFlightFilter"]
 
 @strawberry.input(description="LL2's spacecraft flight filters.")
 class SpacecraftFlightFilter(FilterInput):
-    spacecraft: strawberry.ID | None = strawberry.field(default=None, description="A spacecraft id.")
+    spacecraft: strawberry.ID | None = strawberry.field(
+        default=None, description="A spacecraft id."
+    )
 
 
 @strawberry.type(description="A flight of one spacecraft: launch, crews, dockings, landing.")

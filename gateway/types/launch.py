@@ -29,9 +29,9 @@ __all__ = [
     "Pad",
     "Program",
     "ProgramType",
+    "Rocket",
     "TimelineEvent",
     "TimelineEventType",
-    "Rocket",
     "UrlType",
     "VidUrl",
 ]
@@ -304,5 +304,3 @@ class Launch(Entity):
     )
     timeline: list[TimelineEvent] | None = None
     updates: list[LaunchUpdate] | None = None
-
-

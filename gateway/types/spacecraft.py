@@ -61,13 +61,12 @@ class Spacecraft(Entity):
     description: str | None = None
     spacecraft_config: SpacecraftConfig | None = related()
     fastest_turnaround: Duration | None = None
-    flights: (
-        list[Annotated[SpacecraftFlight, strawberry.lazy("gateway.types.flight")]] | None
-    ) = related("This spacecraft's whole flight history.")
+    flights: list[Annotated[SpacecraftFlight, strawberry.lazy("gateway.types.flight")]] | None = (
+        related("This spacecraft's whole flight history.")
+    )
 
     @strawberry.field(
-        description="This spacecraft's flights, paged "
-        "(LL2 `spacecraft_flights?spacecraft=<id>`)."
+        description="This spacecraft's flights, paged (LL2 `spacecraft_flights?spacecraft=<id>`)."
     )
     async def flights_connection(
         self, info: strawberry.Info, first: int = 10, after: str | None = None
@@ -75,7 +74,10 @@ class Spacecraft(Entity):
         from gateway.resolvers.lists import fetch_connection
 
         return await fetch_connection(
-            info, "spacecraft_flights", first=first, after=after,
+            info,
+            "spacecraft_flights",
+            first=first,
+            after=after,
             params={"spacecraft": self.id},
         )
 

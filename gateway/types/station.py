@@ -33,7 +33,9 @@ __all__ = [
     "SpaceStationType",
 ]
 
-DockingEventOrdering = ordering_enum("DockingEventOrdering", ["departure", "docking"], "docking events")
+DockingEventOrdering = ordering_enum(
+    "DockingEventOrdering", ["departure", "docking"], "docking events"
+)
 SpaceStationOrdering = ordering_enum(
     "SpaceStationOrdering",
     ["docked_vehicles", "founded", "id", "name", "onboard_crew", "status", "type", "volume"],
@@ -206,6 +208,11 @@ class SpaceStation(Entity):
         from gateway.resolvers.lists import fetch_connection
 
         return await fetch_connection(
-            info, "docking_events", first=first, after=after, ordering=ordering,
-            filter=filter, params={"space_station_target__id": self.id},
+            info,
+            "docking_events",
+            first=first,
+            after=after,
+            ordering=ordering,
+            filter=filter,
+            params={"space_station_target__id": self.id},
         )

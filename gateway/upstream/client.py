@@ -35,6 +35,8 @@ class UpstreamResponse:
     status: int
     nbytes: int
     seconds: float
+    #: The body as received, for the cache.
+    body: bytes = b""
 
 
 class LL2Client:
@@ -79,7 +81,7 @@ class LL2Client:
         log.debug("GET %s %s -> %s (%d bytes)", path, params, response.status_code, len(body))
         status = response.status_code
         if status == 404:
-            return UpstreamResponse(None, status, len(body), seconds)
+            return UpstreamResponse(None, status, len(body), seconds, body)
         if status == 429:
             retry_after = _retry_after(response)
             raise UpstreamRateLimited(
@@ -90,13 +92,14 @@ class LL2Client:
         if status >= 500:
             raise UpstreamUnavailable(f"LL2 answered HTTP {status} ({path})", status=status)
         if status >= 400:
-            raise UpstreamBadResponse(f"LL2 refused the request: HTTP {status} ({path})",
-                                      status=status)
+            raise UpstreamBadResponse(
+                f"LL2 refused the request: HTTP {status} ({path})", status=status
+            )
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise UpstreamBadResponse(f"LL2 sent a body that is not JSON ({path})") from exc
-        return UpstreamResponse(data, status, len(body), seconds)
+        return UpstreamResponse(data, status, len(body), seconds, body)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -20,7 +20,7 @@ from gateway.offline.spec import load_spec
 from gateway.types.base import Entity, Model
 from gateway.upstream.paths import list_path
 
-__all__ = ["MODE_ORDER", "covers", "lightest_list_mode"]
+__all__ = ["MODE_ORDER", "covers", "is_whole", "lightest_list_mode", "list_modes"]
 
 MODE_ORDER = ("list", "normal", "detailed")
 
@@ -78,3 +78,15 @@ def lightest_list_mode(
         if covers(schema, cls, field_nodes, fragments):
             return mode
     return modes[-1][0]
+
+
+@functools.cache
+def is_whole(resource: str, mode: str | None) -> bool:
+    """Whether a list in ``mode`` renders each object as its ``/{id}/`` endpoint does."""
+    spec = load_spec()
+    path = list_path(resource)
+    detail = spec.endpoints.get(path + "{id}/")
+    listing = spec.endpoints.get(path)
+    if detail is None or listing is None:
+        return False
+    return listing.schema_for(mode if listing.modes else None) == detail.schema_for(None)

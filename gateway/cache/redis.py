@@ -1,0 +1,208 @@
+"""A cache in Redis, shared by every gateway instance.
+
+Each entry is one string key, ``{prefix}cache:{key}``, holding a small header
+(format version, ``ttl``, ``stale_ttl``) and then the value, written with one
+``SET ... PX`` whose Redis TTL is ``ttl + stale_ttl``. Redis drops the entry when
+its stale window ends, and freshness is judged from the remaining TTL
+(``PTTL > stale_ttl``), read in the same ``MULTI`` as the value: only Redis's
+clock decides, so instances whose clocks disagree still agree on freshness.
+Redis's ``maxmemory`` policy, not this class, bounds the size (``volatile-lru``
+suits it: every entry has a TTL).
+
+A cache must never fail a request: when Redis is unreachable or errs, a lookup
+is a miss and a store does nothing, both counted in ``errors``; Redis is then
+left alone for ``backoff`` seconds (so a dead server costs one timeout, not one
+per lookup) and the failure is logged at most once a minute.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import struct
+import time
+from collections.abc import Callable
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from gateway.cache.base import CacheEntry, CacheStats
+
+__all__ = ["RedisCache"]
+
+log = logging.getLogger("gateway.cache")
+
+#: format version, ttl, stale_ttl; the value follows.
+_HEADER = struct.Struct("!Bdd")
+_VERSION = 1
+#: ``stats()`` counts entries with at most this many ``SCAN`` calls of ~1000 keys.
+_SCAN_ROUNDS = 20
+_LOG_EVERY = 60.0
+#: What a call to Redis may raise when Redis, or the way to it, is broken.
+_FAILURES = (RedisError, OSError)
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
+class RedisCache:
+    """A :class:`~gateway.cache.base.Cache` on ``redis.asyncio``.
+
+    Args:
+        url: ``redis://``, ``rediss://`` or ``unix://`` URL; connects lazily.
+        prefix: Namespace of this gateway's keys in the Redis database.
+        clock: Wall-clock seconds, to express entry times in this process's clock.
+        backoff: Seconds to leave Redis alone after a failure.
+        timeout: Seconds to wait to connect, and for each reply.
+
+    ``stats()`` counts per process, except ``entries``: a ``SCAN`` of the prefix,
+    exact up to ~20,000 keys in the database and ``None`` beyond (never a
+    ``KEYS``). ``bytes`` and ``evictions`` are ``None``: Redis does not tell them
+    per prefix cheaply.
+    """
+
+    backend = "redis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = "ll2gw:",
+        clock: Callable[[], float] = time.time,
+        backoff: float = 1.0,
+        timeout: float = 1.0,
+    ) -> None:
+        self._client = aioredis.from_url(
+            url,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            # One immediate retry replaces a pooled connection the server closed.
+            retry=Retry(NoBackoff(), 1),
+        )
+        self._keys = f"{prefix}cache:"
+        self._pattern = _glob_escape(self._keys) + "*"
+        self._clock = clock
+        self._backoff = backoff
+        self._down_until = -math.inf
+        self._logged_at = -math.inf
+        self._failing = False
+        self._hits = self._stale_hits = self._misses = self._sets = self._errors = 0
+
+    async def get(self, key: str) -> CacheEntry | None:
+        name = self._keys + key
+        if self._down():
+            self._misses += 1
+            return None
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.get(name)
+                pipe.pttl(name)
+                blob, pttl = await pipe.execute()
+        except _FAILURES as exc:
+            self._failed(exc)
+            self._misses += 1
+            return None
+        self._succeeded()
+        entry = self._entry(blob, pttl)
+        if entry is None:
+            self._misses += 1
+        elif entry.fresh:
+            self._hits += 1
+        else:
+            self._stale_hits += 1
+        return entry
+
+    async def set(self, key: str, value: bytes, *, ttl: float, stale_ttl: float) -> None:
+        if ttl < 0 or stale_ttl < 0:
+            raise ValueError(f"ttl and stale_ttl must be >= 0, got {ttl} and {stale_ttl}")
+        if ttl + stale_ttl <= 0:
+            await self.delete(key)
+            return
+        if self._down():
+            return
+        blob = _HEADER.pack(_VERSION, ttl, stale_ttl) + value
+        lifetime_ms = max(1, math.ceil((ttl + stale_ttl) * 1000))
+        try:
+            await self._client.set(self._keys + key, blob, px=lifetime_ms)
+        except _FAILURES as exc:
+            self._failed(exc)
+            return
+        self._succeeded()
+        self._sets += 1
+
+    async def delete(self, key: str) -> None:
+        if self._down():
+            return
+        try:
+            await self._client.delete(self._keys + key)
+        except _FAILURES as exc:
+            self._failed(exc)
+            return
+        self._succeeded()
+
+    async def stats(self) -> CacheStats:
+        entries = await self._count()  # first: a failure here counts in errors
+        return CacheStats(
+            backend=self.backend,
+            hits=self._hits,
+            stale_hits=self._stale_hits,
+            misses=self._misses,
+            sets=self._sets,
+            evictions=None,
+            errors=self._errors,
+            bytes=None,
+            entries=entries,
+        )
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    def _entry(self, blob: bytes | None, pttl: int) -> CacheEntry | None:
+        """The entry in this process's clock, from Redis's remaining TTL; ``None`` if unusable."""
+        if blob is None or pttl < 0 or len(blob) < _HEADER.size:
+            return None  # absent, without an expiry (not ours), or truncated
+        version, ttl, stale_ttl = _HEADER.unpack_from(blob)
+        if version != _VERSION:
+            return None
+        now = self._clock()
+        expires_at = now + pttl / 1000 - stale_ttl
+        return CacheEntry(blob[_HEADER.size :], expires_at - ttl, expires_at, clock=self._clock)
+
+    async def _count(self) -> int | None:
+        if self._down():
+            return None
+        cursor, found = 0, 0
+        try:
+            for _ in range(_SCAN_ROUNDS):
+                cursor, keys = await self._client.scan(cursor, match=self._pattern, count=1000)
+                found += len(keys)
+                if cursor == 0:
+                    return found
+        except _FAILURES as exc:
+            self._failed(exc)
+        return None
+
+    def _down(self) -> bool:
+        """Whether Redis failed too recently to try again; counts the skipped call."""
+        if time.monotonic() < self._down_until:
+            self._errors += 1
+            return True
+        return False
+
+    def _failed(self, exc: BaseException) -> None:
+        self._errors += 1
+        self._failing = True
+        now = time.monotonic()
+        self._down_until = now + self._backoff
+        if now - self._logged_at >= _LOG_EVERY:
+            self._logged_at = now
+            log.warning("Redis cache unavailable, serving without it: %s", exc)
+
+    def _succeeded(self) -> None:
+        if self._failing:
+            self._failing = False
+            log.info("Redis cache reachable again")
