@@ -49,6 +49,12 @@ class Settings:
         "(redis://host:6379/0) shared by every gateway instance.",
         "memory",
     )
+    cache_namespace: str = _setting(
+        "GATEWAY_CACHE_NAMESPACE",
+        "Prefix of the gateway's Redis keys (cache and shared budget); instances with the "
+        "same namespace and upstream share both.",
+        "ll2gw:",
+    )
     cache_max_bytes: int = _setting(
         "GATEWAY_CACHE_MAX_BYTES", "Size bound of the in-memory cache, in bytes.", 64 * 1024 * 1024
     )

@@ -28,13 +28,14 @@ __all__ = [
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
-def open_cache(url: str, *, max_bytes: int) -> Cache:
+def open_cache(url: str, *, max_bytes: int, prefix: str = "ll2gw:") -> Cache:
     """The cache a ``GATEWAY_CACHE_URL`` names; connects lazily, on first use.
 
     Args:
         url: ``memory`` for an in-process LRU, or a Redis URL (``redis://``,
             ``rediss://``, ``unix://``) for a cache every instance shares.
         max_bytes: Size bound of the in-process cache (Redis bounds its own).
+        prefix: Namespace of the keys in Redis.
 
     Raises:
         ValueError: ``url`` names neither.
@@ -44,7 +45,7 @@ def open_cache(url: str, *, max_bytes: int) -> Cache:
     if url.startswith(_REDIS_SCHEMES):
         from gateway.cache.redis import RedisCache
 
-        return RedisCache(url)
+        return RedisCache(url, prefix=prefix)
     scheme = url.partition("://")[0] + "://" if "://" in url else repr(url)
     raise ValueError(
         f"unknown cache {scheme}: use `memory` or a Redis URL "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -38,9 +39,15 @@ async def _rate_per_hour(client: LL2Client, settings: Settings) -> float:
     return limit * 3600.0 / window if window > 0 else limit
 
 
-def _quota(settings: Settings, rate: float) -> Quota:
+def _namespace(settings: Settings, upstream_url: str) -> str:
+    """Redis key prefix: answers of two different upstreams must never mix."""
+    digest = hashlib.sha256(upstream_url.encode()).hexdigest()[:12]
+    return f"{settings.cache_namespace}{digest}:"
+
+
+def _quota(settings: Settings, rate: float, namespace: str) -> Quota:
     if settings.cache.startswith(("redis://", "rediss://", "unix://")):
-        return RedisTokenBucket(settings.cache, rate)
+        return RedisTokenBucket(settings.cache, rate, key=f"{namespace}bucket")
     return TokenBucket(rate)
 
 
@@ -62,8 +69,9 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         connect_timeout=settings.upstream_connect_timeout,
         max_connections=settings.upstream_connections,
     )
-    cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes)
-    quota = _quota(settings, await _rate_per_hour(client, settings))
+    namespace = _namespace(settings, state.upstream_url)
+    cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace)
+    quota = _quota(settings, await _rate_per_hour(client, settings), namespace)
     state.upstream_ = Upstream(client, cache=cache, quota=quota, ttl_for=ttl_for)
     try:
         yield
