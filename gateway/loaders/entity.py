@@ -52,6 +52,7 @@ class EntityLoader(DataLoader[str, Entity | None]):
     async def _fetch(self, ids: list[str]) -> dict[str, Any]:
         """Entities (or the exception each failed with) for ids the cache lacks."""
         plan = self.plan(ids)
+        self.session.tally.planned_calls += plan.calls
         if plan.strategy == "singles":
             results = await asyncio.gather(*(self._one(i) for i in ids), return_exceptions=True)
             return dict(zip(ids, results, strict=True))

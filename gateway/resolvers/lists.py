@@ -64,6 +64,7 @@ async def fetch_connection(
         query["mode"] = mode
     context = info.context
     whole = is_whole(resource, mode)
+    context.session.tally.planned_calls += 1
     page = await context.session.page(resource, query, whole=whole)
     items = [context.store.entity(cls, item, complete=whole) for item in page.results]
     return Connection.from_page(items[:first], offset=offset, total=page.count)

@@ -49,6 +49,8 @@ class Tally:
     cache_hits: int = 0
     coalesced: int = 0
     deduplicated: int = 0
+    #: Calls the planner decided on: one per root fetch, each batch's planned cost.
+    planned_calls: int = 0
     stale: list[str] = field(default_factory=list)
     planned: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
@@ -59,6 +61,7 @@ class Tally:
             "cacheHits": self.cache_hits,
             "coalesced": self.coalesced,
             "deduplicated": self.deduplicated,
+            "plannedCalls": self.planned_calls,
             "bytesReceived": self.bytes,
             "timeMs": round(self.seconds * 1000, 1),
             "calls": self.calls,
