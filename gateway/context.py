@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,9 @@ class Context:
         *,
         explain: bool = False,
     ) -> Context:
-        session = UpstreamSession(upstream, explain=explain)
+        session = UpstreamSession(
+            upstream, explain=explain, deadline=time.monotonic() + settings.request_timeout
+        )
         store = EntityStore()
         return cls(
             settings=settings,

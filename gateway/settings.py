@@ -36,7 +36,25 @@ class Settings:
         "GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "Seconds to wait for a connection to LL2.", 3.0
     )
     upstream_connections: int = _setting(
-        "GATEWAY_UPSTREAM_CONNECTIONS", "Most concurrent connections to LL2.", 20
+        "GATEWAY_UPSTREAM_CONNECTIONS", "Most concurrent calls (and connections) to LL2.", 20
+    )
+    upstream_retries: int = _setting(
+        "GATEWAY_UPSTREAM_RETRIES",
+        "Retries of a call that failed to connect or got 502/503/504, with jittered "
+        "backoff, within the request's deadline.",
+        2,
+    )
+    upstream_backoff: float = _setting(
+        "GATEWAY_UPSTREAM_BACKOFF", "Seconds before the first retry; doubles each time.", 0.2
+    )
+    breaker_threshold: int = _setting(
+        "GATEWAY_BREAKER_THRESHOLD",
+        "Consecutive LL2 failures that open the circuit breaker (calls then fail fast and "
+        "the cache answers).",
+        5,
+    )
+    breaker_cooldown: float = _setting(
+        "GATEWAY_BREAKER_COOLDOWN", "Seconds the breaker stays open before trying LL2 again.", 30.0
     )
     offline_latency: float = _setting(
         "GATEWAY_OFFLINE_LATENCY",

@@ -13,6 +13,7 @@ from gateway.cache.policy import ttl_for
 from gateway.errors import UpstreamError
 from gateway.server.state import APP_STATE
 from gateway.settings import Settings
+from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import LL2Client
 from gateway.upstream.fetcher import Upstream
 from gateway.upstream.quota import Quota, RedisTokenBucket, TokenBucket
@@ -72,7 +73,16 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
     namespace = _namespace(settings, state.upstream_url)
     cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace)
     quota = _quota(settings, await _rate_per_hour(client, settings), namespace)
-    state.upstream_ = Upstream(client, cache=cache, quota=quota, ttl_for=ttl_for)
+    state.upstream_ = Upstream(
+        client,
+        cache=cache,
+        quota=quota,
+        ttl_for=ttl_for,
+        breaker=CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown),
+        retries=settings.upstream_retries,
+        backoff=settings.upstream_backoff,
+        max_concurrency=settings.upstream_connections,
+    )
     try:
         yield
     finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import random
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,14 @@ from urllib.parse import urlencode
 
 import orjson
 
-from gateway.errors import GatewayError, UpstreamError, UpstreamRateLimited
+from gateway.errors import (
+    GatewayError,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import LL2Client, UpstreamResponse
 
 if TYPE_CHECKING:
@@ -79,6 +87,18 @@ class RecentError:
     message: str
 
 
+def _retryable(exc: UpstreamError) -> bool:
+    """Connection failures and 502/503/504 are worth another try; timeouts and 500 not."""
+    if isinstance(exc, UpstreamTimeout):
+        return False
+    return exc.extensions.get("status") in (None, 502, 503, 504)
+
+
+def _fits(deadline: float | None, delay: float) -> bool:
+    """Whether waiting ``delay`` still leaves the request time for another call."""
+    return deadline is None or time.monotonic() + delay + 0.05 < deadline
+
+
 def cache_key(path: str, params: dict[str, str] | None) -> str:
     return f"{path}?{urlencode(sorted((params or {}).items()))}"
 
@@ -101,11 +121,19 @@ class Upstream:
         cache: Cache,
         quota: Quota,
         ttl_for: Any,
+        breaker: CircuitBreaker | None = None,
+        retries: int = 2,
+        backoff: float = 0.2,
+        max_concurrency: int = 20,
     ) -> None:
         self.client = client
         self.cache = cache
         self.quota = quota
         self.ttl_for = ttl_for
+        self.breaker = breaker or CircuitBreaker(threshold=5, cooldown=30.0)
+        self.retries = retries
+        self.backoff = backoff
+        self._slots = asyncio.Semaphore(max_concurrency)
         self._inflight: dict[str, asyncio.Future[UpstreamResponse]] = {}
         self.calls = 0
         self.errors: collections.deque[RecentError] = collections.deque(maxlen=20)
@@ -113,8 +141,16 @@ class Upstream:
         self.table_sizes: dict[str, int] = {}
 
     async def get(
-        self, path: str, params: dict[str, str] | None, tally: Tally, *, explain: bool = False
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        tally: Tally,
+        *,
+        explain: bool = False,
+        deadline: float | None = None,
     ) -> UpstreamResponse:
+        """LL2's answer to ``GET path?params``, by the cheapest means; ``deadline`` is
+        the ``time.monotonic()`` by which the calling request must be answered."""
         key = cache_key(path, params)
         entry = await self.cache.get(key)
         if entry is not None and entry.fresh:
@@ -130,7 +166,7 @@ class Upstream:
         future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            response = await self._call(path, params, key, tally, stale=entry)
+            response = await self._call(path, params, key, tally, stale=entry, deadline=deadline)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # joined requests see it; nobody else must
@@ -152,27 +188,18 @@ class Upstream:
         return _unpack(entry.value)
 
     async def _call(
-        self, path: str, params: dict[str, str] | None, key: str, tally: Tally, *, stale: Any
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        *,
+        stale: Any,
+        deadline: float | None,
     ) -> UpstreamResponse:
         try:
-            if not await self.quota.try_acquire():
-                wait = await self.quota.seconds_until_available()
-                raise UpstreamRateLimited(
-                    f"The gateway's LL2 budget is spent; next call in {wait:.0f} s.",
-                    retry_after=round(wait),
-                    source="gateway",
-                )
-            self.calls += 1
-            tally.requests += 1
-            tally.calls.append(key)
-            response = await self.client.get(path, params)
+            response = await self._attempts(path, params, key, tally, deadline)
         except UpstreamError as exc:
-            if (
-                isinstance(exc, UpstreamRateLimited)
-                and exc.extensions.get("source") != "gateway"
-                and exc.extensions.get("retry_after")
-            ):
-                await self.quota.penalise(float(exc.extensions["retry_after"]))
             self.errors.append(RecentError(time.time(), key, exc.code, exc.message))
             if stale is not None:
                 tally.stale.append(key)
@@ -183,6 +210,65 @@ class Upstream:
         ttl, stale_ttl = self.ttl_for(path)
         await self.cache.set(key, _pack(response), ttl=ttl, stale_ttl=stale_ttl)
         return response
+
+    async def _attempts(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        deadline: float | None,
+    ) -> UpstreamResponse:
+        """Call LL2, retrying what is safe to retry, inside the breaker and the budget."""
+        attempt = 0
+        while True:
+            if not self.breaker.allow():
+                raise UpstreamUnavailable(
+                    "LL2 keeps failing; the gateway stopped calling it for "
+                    f"{self.breaker.seconds_until_retry():.0f} s.",
+                    retry_after=round(self.breaker.seconds_until_retry()),
+                )
+            await self._take_token()
+            self.calls += 1
+            tally.requests += 1
+            tally.calls.append(key)
+            try:
+                async with self._slots:
+                    response = await self._timed(self.client.get(path, params), deadline)
+            except UpstreamRateLimited as exc:
+                if exc.extensions.get("retry_after"):
+                    await self.quota.penalise(float(exc.extensions["retry_after"]))
+                raise
+            except (UpstreamUnavailable, UpstreamTimeout) as exc:
+                self.breaker.failure()
+                delay = self.backoff * (2**attempt) * random.uniform(0.5, 1.5)
+                if not _retryable(exc) or attempt >= self.retries or not _fits(deadline, delay):
+                    raise
+                attempt += 1
+                await asyncio.sleep(delay)
+                continue
+            self.breaker.success()
+            return response
+
+    async def _take_token(self) -> None:
+        if not await self.quota.try_acquire():
+            wait = await self.quota.seconds_until_available()
+            raise UpstreamRateLimited(
+                f"The gateway's LL2 budget is spent; next call in {wait:.0f} s.",
+                retry_after=round(wait),
+                source="gateway",
+            )
+
+    @staticmethod
+    async def _timed(call: Any, deadline: float | None) -> UpstreamResponse:
+        if deadline is None:
+            return await call
+        remaining = deadline - time.monotonic()
+        try:
+            async with asyncio.timeout(max(remaining, 0.001)):
+                return await call
+        except TimeoutError as exc:
+            raise UpstreamTimeout("LL2 did not answer before the request's deadline") from exc
 
     async def remember(self, path: str, item: dict[str, Any]) -> None:
         """Cache ``item`` as the answer of the detail endpoint ``path``.

@@ -39,6 +39,8 @@ class UpstreamSession:
     upstream: Upstream
     #: Plan instead of calling: record each call LL2 would get (``explain``).
     explain: bool = False
+    #: ``time.monotonic()`` by which the request must be answered; retries stop short of it.
+    deadline: float | None = None
     tally: Tally = field(default_factory=Tally)
     _tasks: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[UpstreamResponse]] = field(
         default_factory=dict
@@ -49,7 +51,9 @@ class UpstreamSession:
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(
-                self.upstream.get(path, params, self.tally, explain=self.explain)
+                self.upstream.get(
+                    path, params, self.tally, explain=self.explain, deadline=self.deadline
+                )
             )
             self._tasks[key] = task
         else:
