@@ -56,7 +56,15 @@ def _serve(args: argparse.Namespace) -> int:
         )
 
     app.on_startup.append(announce)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    # SIGTERM and SIGINT stop accepting, then let in-flight requests finish.
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=settings.request_timeout,
+        access_log=None,
+    )
     return 0
 
 

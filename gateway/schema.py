@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.resolvers.query import Query
+from gateway.server.introspection import IntrospectionSwitch
 from gateway.types.scalars import SCALAR_MAP
 
 __all__ = ["GatewaySchema", "build_schema", "schema"]
@@ -25,6 +26,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
+            IntrospectionSwitch,
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

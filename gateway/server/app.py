@@ -7,6 +7,7 @@ from aiohttp import web
 from gateway.schema import schema
 from gateway.server.state import APP_STATE, AppState
 from gateway.server.view import GatewayView
+from gateway.server.cors import cors_middleware
 from gateway.server.lifecycle import upstream_context
 from gateway.settings import Settings
 
@@ -19,7 +20,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
-    app = web.Application()
+    app = web.Application(middlewares=[cors_middleware(settings.cors_origins)])
     state = AppState(settings)
     app[APP_STATE] = state
     app.cleanup_ctx.append(upstream_context)

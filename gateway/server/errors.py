@@ -27,7 +27,9 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     """The JSON of one error; unexpected exceptions are masked and logged with an id."""
     formatted: dict[str, Any] = {"message": error.message}
     if error.locations:
-        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
     if error.path is not None:
         formatted["path"] = list(error.path)
     original = error.original_error
@@ -55,5 +57,7 @@ def http_error_body(status: int, message: str) -> dict[str, Any]:
     """A GraphQL-shaped body for a request refused before execution."""
     return {
         "data": None,
-        "errors": [{"message": message, "extensions": {"code": _HTTP_CODES.get(status, "BAD_REQUEST")}}],
+        "errors": [
+            {"message": message, "extensions": {"code": _HTTP_CODES.get(status, "BAD_REQUEST")}}
+        ],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -21,6 +22,10 @@ __all__ = ["GatewayView"]
 _CONTEXT = web.RequestKey("gateway_context", Context)
 
 
+def _json(body: dict[str, Any], status: int) -> web.Response:
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+
+
 def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().lower() in ("1", "true", "yes")
 
@@ -32,13 +37,17 @@ class GatewayView(GraphQLView[Context, None]):
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
-            return await self.run(request=request)
+            async with asyncio.timeout(self.state.settings.request_timeout):
+                return await self.run(request=request)
         except HTTPException as exc:
-            return web.json_response(
-                http_error_body(exc.status_code, exc.reason),
-                status=exc.status_code,
-                dumps=lambda d: orjson.dumps(d).decode(),
-            )
+            return _json(http_error_body(exc.status_code, exc.reason), exc.status_code)
+        except TimeoutError:
+            message = f"The request took longer than {self.state.settings.request_timeout:g} s."
+            body = {
+                "data": None,
+                "errors": [{"message": message, "extensions": {"code": "UPSTREAM_TIMEOUT"}}],
+            }
+            return _json(body, 504)
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         explain = _truthy(request.headers.get("X-Explain")) or _truthy(request.query.get("explain"))
@@ -49,9 +58,7 @@ class GatewayView(GraphQLView[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
-    async def process_result(
-        self, request: web.Request, result: ExecutionResult
-    ) -> dict[str, Any]:
+    async def process_result(self, request: web.Request, result: ExecutionResult) -> dict[str, Any]:
         body: dict[str, Any] = {"data": result.data}
         context = request.get(_CONTEXT)
         errors = [format_error(e) for e in result.errors or ()]
