@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,3 +100,62 @@ class Gateway:
 
     def reset_upstream(self) -> None:
         self.upstream.state.reset()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def gateway_process(
+    upstream_url: str, env: dict[str, str] | None = None, *args: str
+) -> AsyncIterator[tuple[subprocess.Popen[bytes], str]]:
+    """``python -m gateway serve`` in its own OS process; yields it and its base URL.
+
+    The wait polls with ``asyncio.sleep`` so that an offline upstream running in the
+    test's own event loop can answer the new process meanwhile.
+    """
+    import socket
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gateway",
+            "serve",
+            "--port",
+            str(port),
+            "--upstream",
+            upstream_url,
+            "--log-level",
+            "WARNING",
+            *args,
+        ],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    stderr = proc.stderr.read().decode() if proc.stderr else ""
+                    raise RuntimeError(f"the gateway process did not start: {stderr}") from None
+                await asyncio.sleep(0.05)
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

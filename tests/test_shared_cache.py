@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from gateway.offline import RunningUpstream
-from tests.harness import Gateway
+from tests.harness import Gateway, gateway_process
 from tests.redis_fixture import redis_prefix, redis_url
 
 __all__ = ["redis_prefix", "redis_url"]
@@ -24,54 +20,19 @@ QUERY = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def namespace(redis_prefix: str) -> str:
     return redis_prefix
 
 
 @pytest.fixture
-def other_process(upstream: RunningUpstream, redis_url: str, namespace: str) -> Iterator[str]:
+async def other_process(
+    upstream: RunningUpstream, redis_url: str, namespace: str
+) -> AsyncIterator[str]:
     """A second gateway, in its own OS process, on the same upstream and Redis."""
-    port = _free_port()
-    env = {**os.environ, "GATEWAY_CACHE_URL": redis_url, "GATEWAY_CACHE_NAMESPACE": namespace}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gateway",
-            "serve",
-            "--port",
-            str(port),
-            "--upstream",
-            upstream.url,
-            "--log-level",
-            "WARNING",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "exited")
-                time.sleep(0.1)
+    env = {"GATEWAY_CACHE_URL": redis_url, "GATEWAY_CACHE_NAMESPACE": namespace}
+    async with gateway_process(upstream.url, env) as (_, url):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture
