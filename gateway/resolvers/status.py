@@ -8,41 +8,39 @@ import strawberry
 
 from gateway.types.status import BudgetStatus, CacheStatus, UpstreamErrorReport, UpstreamStatus
 
-__all__ = ["StatusQuery"]
+__all__ = ["upstream_status"]
 
 
-@strawberry.type
-class StatusQuery:
-    @strawberry.field(description="How the gateway is spending its LL2 budget; never calls LL2.")
-    async def upstream_status(self, info: strawberry.Info) -> UpstreamStatus:
-        upstream = info.context.upstream
-        stats = await upstream.cache.stats()
-        looked_up = stats.hits + stats.misses
-        return UpstreamStatus(
-            url=upstream.client.base_url,
-            calls=upstream.calls,
-            budget=BudgetStatus(
-                rate_per_hour=upstream.quota.rate_per_hour,
-                available=await upstream.quota.available(),
-                seconds_until_available=await upstream.quota.seconds_until_available(),
-                shared=upstream.quota.shared,
-            ),
-            cache=CacheStatus(
-                backend=stats.backend,
-                hits=stats.hits,
-                stale_hits=stats.stale_hits,
-                misses=stats.misses,
-                hit_rate=stats.hits / looked_up if looked_up else None,
-                entries=stats.entries,
-                bytes=stats.bytes,
-            ),
-            recent_errors=[
-                UpstreamErrorReport(
-                    at=dt.datetime.fromtimestamp(e.at, dt.UTC).isoformat().replace("+00:00", "Z"),
-                    path=e.path,
-                    code=e.code,
-                    message=e.message,
-                )
-                for e in reversed(upstream.errors)
-            ],
-        )
+async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
+    """How the gateway is spending its LL2 budget; never calls LL2."""
+    upstream = info.context.upstream
+    stats = await upstream.cache.stats()
+    looked_up = stats.hits + stats.misses
+    return UpstreamStatus(
+        url=upstream.client.base_url,
+        calls=upstream.calls,
+        budget=BudgetStatus(
+            rate_per_hour=upstream.quota.rate_per_hour,
+            available=await upstream.quota.available(),
+            seconds_until_available=await upstream.quota.seconds_until_available(),
+            shared=upstream.quota.shared,
+        ),
+        cache=CacheStatus(
+            backend=stats.backend,
+            hits=stats.hits,
+            stale_hits=stats.stale_hits,
+            misses=stats.misses,
+            hit_rate=stats.hits / looked_up if looked_up else None,
+            entries=stats.entries,
+            bytes=stats.bytes,
+        ),
+        recent_errors=[
+            UpstreamErrorReport(
+                at=dt.datetime.fromtimestamp(e.at, dt.UTC).isoformat().replace("+00:00", "Z"),
+                path=e.path,
+                code=e.code,
+                message=e.message,
+            )
+            for e in reversed(upstream.errors)
+        ],
+    )

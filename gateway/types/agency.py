@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
+from gateway.resolvers.fields import listing
 from gateway.types.arguments import FilterInput, IntRange, ordering_enum
 from gateway.types.base import Entity, related
 from gateway.types.common import AgencyType, Country, Image, SocialMediaLink
-from gateway.types.connection import Connection
 
 if TYPE_CHECKING:
     from gateway.types.config import SpacecraftConfig, SpacecraftConfigOrdering
@@ -123,27 +123,12 @@ class Agency(Entity):
         list[Annotated[SpacecraftConfig, strawberry.lazy("gateway.types.config")]] | None
     ) = related()
 
-    @strawberry.field(
-        description="This agency's spacecraft configurations, paged "
-        "(LL2 `spacecraft_configurations?agency=<id>`)."
+    spacecraft_configs = listing(
+        "spacecraft_configurations",
+        Annotated["SpacecraftConfig", strawberry.lazy("gateway.types.config")],
+        "This agency's spacecraft configurations, paged "
+        "(LL2 `spacecraft_configurations?agency=<id>`).",
+        search=True,
+        ordering=Annotated["SpacecraftConfigOrdering", strawberry.lazy("gateway.types.config")],
+        scope=lambda agency: {"agency": agency.id},
     )
-    async def spacecraft_configs(
-        self,
-        info: strawberry.Info,
-        first: int = 10,
-        after: str | None = None,
-        search: str | None = None,
-        ordering: list[Annotated[SpacecraftConfigOrdering, strawberry.lazy("gateway.types.config")]]
-        | None = None,
-    ) -> Connection[Annotated[SpacecraftConfig, strawberry.lazy("gateway.types.config")]]:
-        from gateway.resolvers.lists import fetch_connection
-
-        return await fetch_connection(
-            info,
-            "spacecraft_configurations",
-            first=first,
-            after=after,
-            search=search,
-            ordering=ordering,
-            params={"agency": self.id},
-        )

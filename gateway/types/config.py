@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
+from gateway.resolvers.fields import listing
 from gateway.types.agency import Agency
 from gateway.types.arguments import FilterInput, ordering_enum
 from gateway.types.base import Entity, related
 from gateway.types.common import Image, SpacecraftConfigType
-from gateway.types.connection import Connection
 from gateway.types.scalars import Date, Duration, duration_seconds
 
 if TYPE_CHECKING:
@@ -104,30 +104,13 @@ class SpacecraftConfig(Entity):
     def fastest_turnaround_seconds(self) -> float | None:
         return duration_seconds(self.fastest_turnaround)
 
-    @strawberry.field(
-        description="The spacecraft built to this configuration, paged "
-        "(LL2 `spacecraft?spacecraft_config=<id>`)."
+    spacecraft = listing(
+        "spacecraft",
+        Annotated["Spacecraft", strawberry.lazy("gateway.types.spacecraft")],
+        "The spacecraft built to this configuration, paged "
+        "(LL2 `spacecraft?spacecraft_config=<id>`).",
+        search=True,
+        ordering=Annotated["SpacecraftOrdering", strawberry.lazy("gateway.types.spacecraft")],
+        filter=Annotated["SpacecraftFilter", strawberry.lazy("gateway.types.spacecraft")],
+        scope=lambda config: {"spacecraft_config": config.id},
     )
-    async def spacecraft(
-        self,
-        info: strawberry.Info,
-        first: int = 10,
-        after: str | None = None,
-        search: str | None = None,
-        ordering: list[Annotated[SpacecraftOrdering, strawberry.lazy("gateway.types.spacecraft")]]
-        | None = None,
-        filter: Annotated[SpacecraftFilter, strawberry.lazy("gateway.types.spacecraft")]
-        | None = None,
-    ) -> Connection[Annotated[Spacecraft, strawberry.lazy("gateway.types.spacecraft")]]:
-        from gateway.resolvers.lists import fetch_connection
-
-        return await fetch_connection(
-            info,
-            "spacecraft",
-            first=first,
-            after=after,
-            search=search,
-            ordering=ordering,
-            filter=filter,
-            params={"spacecraft_config": self.id},
-        )

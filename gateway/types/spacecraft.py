@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
+from gateway.resolvers.fields import listing
 from gateway.types.arguments import FilterInput, ordering_enum
 from gateway.types.base import Entity, related
 from gateway.types.common import Image, SpacecraftStatus
 from gateway.types.config import SpacecraftConfig
-from gateway.types.connection import Connection
 from gateway.types.scalars import Duration, duration_seconds
 
 if TYPE_CHECKING:
@@ -65,21 +65,12 @@ class Spacecraft(Entity):
         related("This spacecraft's whole flight history.")
     )
 
-    @strawberry.field(
-        description="This spacecraft's flights, paged (LL2 `spacecraft_flights?spacecraft=<id>`)."
+    flights_connection = listing(
+        "spacecraft_flights",
+        Annotated["SpacecraftFlight", strawberry.lazy("gateway.types.flight")],
+        "This spacecraft's flights, paged (LL2 `spacecraft_flights?spacecraft=<id>`).",
+        scope=lambda spacecraft: {"spacecraft": spacecraft.id},
     )
-    async def flights_connection(
-        self, info: strawberry.Info, first: int = 10, after: str | None = None
-    ) -> Connection[Annotated[SpacecraftFlight, strawberry.lazy("gateway.types.flight")]]:
-        from gateway.resolvers.lists import fetch_connection
-
-        return await fetch_connection(
-            info,
-            "spacecraft_flights",
-            first=first,
-            after=after,
-            params={"spacecraft": self.id},
-        )
 
     @strawberry.field(description="`timeInSpace` in seconds.")
     def time_in_space_seconds(self) -> float | None:

@@ -6,12 +6,12 @@ from typing import ClassVar
 
 import strawberry
 
+from gateway.resolvers.fields import listing
 from gateway.types.agency import Agency
 from gateway.types.arguments import DateTimeBounds, FilterInput, IntRange, ordering_enum
 from gateway.types.base import Entity, Value, related
 from gateway.types.common import Image
 from gateway.types.config import SpacecraftConfig
-from gateway.types.connection import Connection
 from gateway.types.flight import SpacecraftFlight
 from gateway.types.landing import Landing
 from gateway.types.launch import Launch, Program
@@ -193,26 +193,12 @@ class SpaceStation(Entity):
     docking_location: list[DockingLocation] | None = related()
     active_docking_events: list[DockingEvent] | None = related()
 
-    @strawberry.field(
-        description="Docking events with this station as target, paged "
-        "(LL2 `docking_events?space_station_target__id=<id>`)."
+    docking_events = listing(
+        "docking_events",
+        DockingEvent,
+        "Docking events with this station as target, paged "
+        "(LL2 `docking_events?space_station_target__id=<id>`).",
+        ordering=DockingEventOrdering,
+        filter=DockingEventFilter,
+        scope=lambda station: {"space_station_target__id": station.id},
     )
-    async def docking_events(
-        self,
-        info: strawberry.Info,
-        first: int = 10,
-        after: str | None = None,
-        ordering: list[DockingEventOrdering] | None = None,  # type: ignore[valid-type]
-        filter: DockingEventFilter | None = None,
-    ) -> Connection[DockingEvent]:
-        from gateway.resolvers.lists import fetch_connection
-
-        return await fetch_connection(
-            info,
-            "docking_events",
-            first=first,
-            after=after,
-            ordering=ordering,
-            filter=filter,
-            params={"space_station_target__id": self.id},
-        )
