@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit, urlunsplit
 
 import strawberry
 
@@ -11,13 +12,18 @@ from gateway.types.status import BudgetStatus, CacheStatus, UpstreamErrorReport,
 __all__ = ["upstream_status"]
 
 
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
     """How the gateway is spending its LL2 budget; never calls LL2."""
     upstream = info.context.upstream
     stats = await upstream.cache.stats()
     looked_up = stats.hits + stats.misses
     return UpstreamStatus(
-        url=upstream.client.base_url,
+        url=_without_credentials(upstream.client.base_url),
         calls=upstream.calls,
         budget=BudgetStatus(
             rate_per_hour=upstream.quota.rate_per_hour,

@@ -26,6 +26,12 @@ def _filtered(params: dict[str, str]) -> bool:
     return any(name not in _PAGING for name in params)
 
 
+def _retrieve(task: asyncio.Task[UpstreamResponse]) -> None:
+    """Mark a failure as seen: whoever awaited it may have been cancelled meanwhile."""
+    if not task.cancelled():
+        task.exception()
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One LL2 list page, results still raw (they become types in the loaders)."""
@@ -55,6 +61,7 @@ class UpstreamSession:
                     path, params, self.tally, explain=self.explain, deadline=self.deadline
                 )
             )
+            task.add_done_callback(_retrieve)
             self._tasks[key] = task
         else:
             self.tally.deduplicated += 1
