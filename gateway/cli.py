@@ -34,6 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from gateway.server import APP_STATE, create_app
+    from gateway.upstream.client import redact_url
 
     overrides = {f.name: getattr(args, f.name) for f in fields(Settings)}
     try:
@@ -52,7 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
         where = "the bundled offline snapshot" if state.offline else "LL2"
         print(
             f"ll2-gateway: GraphQL at http://{settings.host}:{settings.port}/graphql "
-            f"(GraphiQL in a browser); upstream {state.upstream_url} ({where})",
+            f"(GraphiQL in a browser); upstream {redact_url(state.upstream_url or '')} ({where})",
             flush=True,
         )
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit, urlunsplit
 
 import strawberry
 
 from gateway.types.status import BudgetStatus, CacheStatus, UpstreamErrorReport, UpstreamStatus
+from gateway.upstream.client import redact_url
 
 __all__ = ["upstream_status"]
-
-
-def _without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
@@ -23,7 +18,7 @@ async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
     stats = await upstream.cache.stats()
     looked_up = stats.hits + stats.misses
     return UpstreamStatus(
-        url=_without_credentials(upstream.client.base_url),
+        url=redact_url(upstream.client.base_url),
         calls=upstream.calls,
         budget=BudgetStatus(
             rate_per_hour=upstream.quota.rate_per_hour,

@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import orjson
@@ -22,7 +23,7 @@ from gateway.errors import (
     UpstreamUnavailable,
 )
 
-__all__ = ["LL2Client", "UpstreamResponse"]
+__all__ = ["LL2Client", "UpstreamResponse", "redact_url"]
 
 log = logging.getLogger("gateway.upstream")
 
@@ -103,6 +104,12 @@ class LL2Client:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def redact_url(url: str) -> str:
+    """``url`` without any ``user:password@``, for logs, errors and status reports."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _retry_after(response: httpx.Response) -> int | None:
