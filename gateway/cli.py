@@ -74,7 +74,11 @@ def _upstream(args: argparse.Namespace) -> int:
     from gateway.offline import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    print(f"ll2-gateway: offline LL2 2.3.0 at http://{args.host}:{args.port}/2.3.0/", flush=True)
+    print(
+        f"ll2-gateway: offline LL2 2.3.0 at http://{args.host}:{args.port}/2.3.0/ "
+        "(2.0.0 and 2.2.0 below /2.0.0/ and /2.2.0/)",
+        flush=True,
+    )
     run(args.host, args.port, latency=args.latency, request_limit=args.request_limit)
     return 0
 

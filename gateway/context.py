@@ -12,6 +12,7 @@ from gateway.loaders import EntityStore, Loaders
 from gateway.settings import Settings
 from gateway.upstream.fetcher import Upstream
 from gateway.upstream.session import UpstreamSession
+from gateway.upstream.versions import adapter_for
 
 __all__ = ["Context"]
 
@@ -37,7 +38,10 @@ class Context:
         explain: bool = False,
     ) -> Context:
         session = UpstreamSession(
-            upstream, explain=explain, deadline=time.monotonic() + settings.request_timeout
+            upstream,
+            explain=explain,
+            deadline=time.monotonic() + settings.request_timeout,
+            version=adapter_for(settings.ll2_version),
         )
         store = EntityStore()
         return cls(

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gateway.resolvers.query import Query
 from gateway.server.introspection import IntrospectionSwitch
+from gateway.server.limits import OperationLimits
 from gateway.types.scalars import SCALAR_MAP
 
 __all__ = ["GatewaySchema", "build_schema", "schema"]
@@ -27,6 +28,7 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             IntrospectionSwitch,
+            OperationLimits,  # before the caches: it refuses before they parse or validate
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["LIVE_UPSTREAM", "Settings"]
+__all__ = ["LIVE_UPSTREAM", "UPSTREAM_VERSIONS", "Settings", "version_in_url"]
 
 LIVE_UPSTREAM = "https://ll.thespacedevs.com/2.3.0/"
+#: The LL2 API versions the gateway can sit on (``gateway.upstream.versions``).
+UPSTREAM_VERSIONS = ("2.0.0", "2.2.0", "2.3.0")
+DEFAULT_UPSTREAM_VERSION = "2.3.0"
+
+_VERSION_SEGMENT = re.compile(r"/(\d+\.\d+\.\d+)(?:/|$)")
+
+
+def version_in_url(url: str | None) -> str | None:
+    """The LL2 version a base URL's path names (``.../2.2.0/`` -> ``2.2.0``), if any."""
+    if not url:
+        return None
+    found = _VERSION_SEGMENT.findall(urlsplit(url).path)
+    return found[-1] if found else None
 
 
 def _setting(env: str, help: str, default: Any = None, **argparse: Any) -> Any:
@@ -23,6 +38,12 @@ class Settings:
         "LL2_UPSTREAM",
         f"LL2 base URL, e.g. {LIVE_UPSTREAM} for live data. "
         "Default: the bundled offline snapshot, served in-process.",
+    )
+    upstream_version: str | None = _setting(
+        "LL2_UPSTREAM_VERSION",
+        'LL2 API version the upstream speaks: 2.0.0, 2.2.0 or 2.3.0 (see "Older LL2 '
+        "versions\"). Default: the version the upstream URL's path names (.../2.2.0/), "
+        "else 2.3.0.",
     )
     api_key: str | None = _setting(
         "LL2_API_KEY",
@@ -107,6 +128,31 @@ class Settings:
         "GATEWAY_GRAPHIQL", "Serve GraphiQL to browsers at /graphql (true/false).", True
     )
     log_level: str = _setting("GATEWAY_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO")
+
+    def __post_init__(self) -> None:
+        named = version_in_url(self.upstream)
+        if self.upstream_version is not None:
+            if self.upstream_version not in UPSTREAM_VERSIONS:
+                raise ValueError(
+                    f"upstream_version must be one of {', '.join(UPSTREAM_VERSIONS)}, "
+                    f"got {self.upstream_version!r}"
+                )
+            if named is not None and named != self.upstream_version:
+                raise ValueError(
+                    f"upstream_version is {self.upstream_version} but the upstream URL's "
+                    f"path names LL2 {named}"
+                )
+        elif named is not None and named not in UPSTREAM_VERSIONS:
+            raise ValueError(
+                f"the upstream URL's path names LL2 {named}; the gateway speaks "
+                f"{', '.join(UPSTREAM_VERSIONS)}"
+            )
+
+    @property
+    def ll2_version(self) -> str:
+        """The LL2 version of the upstream: ``upstream_version``, else the one the
+        upstream URL names, else 2.3.0."""
+        return self.upstream_version or version_in_url(self.upstream) or DEFAULT_UPSTREAM_VERSION
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -47,7 +47,7 @@ NEVER: Final[Freshness] = (0.0, 0.0)
 #: A resource not in the table: the shortest life, as nothing is known of it.
 DEFAULT: Final[Freshness] = EVENTS
 
-#: First path segment naming a resource -> its freshness.
+#: First path segment (or two, ``spacecraft/flight``) naming a resource -> its freshness.
 POLICY: Final[Mapping[str, Freshness]] = MappingProxyType(
     {
         "config": REFERENCE,  # every config/* vocabulary, docking_locations included
@@ -71,6 +71,12 @@ POLICY: Final[Mapping[str, Freshness]] = MappingProxyType(
         "events": EVENTS,
         "updates": EVENTS,
         "api-throttle": NEVER,
+        # LL2 2.0.0 / 2.2.0 routes (``gateway.upstream.versions``)
+        "astronaut": CATALOGUE,
+        "spacestation": CATALOGUE,
+        "spacecraft/flight": EVENTS,
+        "docking_event": EVENTS,
+        "launch": EVENTS,
     }
 )
 
@@ -78,12 +84,14 @@ POLICY: Final[Mapping[str, Freshness]] = MappingProxyType(
 def ttl_for(path: str) -> Freshness:
     """``(ttl, stale_ttl)`` for an LL2 path such as ``spacecraft/602/``.
 
-    The first path segment that names a known resource decides, so a query
-    string, a leading slash, a version prefix (``2.3.0/launches/``) or a whole
-    URL (a ``next`` link) all work.
+    The first path segment that names a known resource decides (two segments first:
+    2.2.0's ``spacecraft/flight/`` is a flight, not a spacecraft), so a query string,
+    a leading slash, a version prefix (``2.3.0/launches/``) or a whole URL (a ``next``
+    link) all work.
     """
-    for segment in path.partition("?")[0].split("/"):
-        policy = POLICY.get(segment)
+    segments = path.partition("?")[0].split("/")
+    for i, segment in enumerate(segments):
+        policy = POLICY.get("/".join(segments[i : i + 2])) or POLICY.get(segment)
         if policy is not None:
             return policy
     return DEFAULT

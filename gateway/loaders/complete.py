@@ -17,12 +17,14 @@ __all__ = ["complete", "complete_via"]
 
 
 def _needed(info: strawberry.Info, cls: type[Entity]) -> frozenset[str]:
+    """LL2 keys selected below this field that the upstream's version can send."""
     raw = info._raw_info
     context: Context = info.context
     memo_key = (id(raw.field_nodes[0]), cls)
     keys = context.selections.get(memo_key)
     if keys is None:
         keys = selected_keys(raw.field_nodes, raw.fragments, cls)
+        keys -= context.session.version.absent(cls.resource)
         context.selections[memo_key] = keys
     return keys
 

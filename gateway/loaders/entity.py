@@ -7,10 +7,9 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from gateway.loaders.planner import COMMA_ID_FILTERS, PAGE, BatchPlan, plan_batch
+from gateway.loaders.planner import PAGE, BatchPlan, plan_batch
 from gateway.loaders.store import EntityStore
 from gateway.types.base import Entity
-from gateway.upstream.modes import is_whole, list_modes
 from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["EntityLoader"]
@@ -35,7 +34,14 @@ class EntityLoader(DataLoader[str, Entity | None]):
         return self.cls.resource
 
     def plan(self, ids: list[str]) -> BatchPlan:
-        return plan_batch(self.resource, len(ids), self.session.table_size(self.resource))
+        version = self.session.version
+        return plan_batch(
+            self.resource,
+            len(ids),
+            self.session.table_size(self.resource),
+            comma_filters=version.comma_id_filters,
+            sweepable=version.sweepable(self.resource),
+        )
 
     async def batch_load_fn(self, ids: list[str]) -> list[Any]:
         cached = await asyncio.gather(*(self.session.cached_detail(self.resource, i) for i in ids))
@@ -70,8 +76,11 @@ class EntityLoader(DataLoader[str, Entity | None]):
 
     @property
     def _mode(self) -> str | None:
-        modes = list_modes(self.resource)
-        return modes[-1][0] if modes else None
+        return self.session.version.richest_mode(self.resource)
+
+    @property
+    def _whole(self) -> bool:
+        return self.session.version.is_whole(self.resource, self._mode)
 
     def _list_params(self) -> dict[str, str]:
         params = {"limit": str(PAGE)}
@@ -80,13 +89,12 @@ class EntityLoader(DataLoader[str, Entity | None]):
         return params
 
     async def _page(self, params: dict[str, str]) -> Page:
-        return await self.session.page(
-            self.resource, params, whole=is_whole(self.resource, self._mode)
-        )
+        params = self.session.version.map_params(self.resource, params)
+        return await self.session.page(self.resource, params, whole=self._whole)
 
     def _keep(self, results: list[dict[str, Any]], wanted: set[str]) -> dict[str, Entity]:
         found: dict[str, Entity] = {}
-        complete = is_whole(self.resource, self._mode)
+        complete = self._whole
         for item in results:
             entity = self.store.entity(self.cls, item, complete=complete)
             if entity.id in wanted:
@@ -94,7 +102,7 @@ class EntityLoader(DataLoader[str, Entity | None]):
         return found
 
     async def _comma(self, ids: list[str]) -> dict[str, Entity]:
-        name = COMMA_ID_FILTERS[self.resource]
+        name = self.session.version.comma_id_filters[self.resource]
         chunks = [ids[i : i + PAGE] for i in range(0, len(ids), PAGE)]
         pages = await asyncio.gather(
             *(self._page({**self._list_params(), name: ",".join(chunk)}) for chunk in chunks)

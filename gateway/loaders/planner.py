@@ -11,6 +11,7 @@ LL2 has no multi-id filter for most resources, so the choice is per resource:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -26,7 +27,8 @@ SMALL_TABLES: Final = frozenset(
         "docking_locations",
     }
 )
-#: resource -> the list filter that takes comma-separated ids.
+#: resource -> the list filter that takes comma-separated ids (in LL2 2.3.0; each version
+#: adapter says its own: ``VersionAdapter.comma_id_filters``).
 COMMA_ID_FILTERS: Final = {"launches": "id"}
 
 Strategy = Literal["comma", "sweep", "singles"]
@@ -39,10 +41,23 @@ class BatchPlan:
     calls: int
 
 
-def plan_batch(resource: str, n: int, table_size: int | None) -> BatchPlan:
-    """The cheapest way to load ``n`` distinct ids of ``resource``."""
-    if resource in COMMA_ID_FILTERS:
+def plan_batch(
+    resource: str,
+    n: int,
+    table_size: int | None,
+    *,
+    comma_filters: Mapping[str, str] = COMMA_ID_FILTERS,
+    sweepable: bool = True,
+) -> BatchPlan:
+    """The cheapest way to load ``n`` distinct ids of ``resource``.
+
+    ``sweepable`` says list pages hold what a detail holds (an older LL2 version's
+    lists do not, so there it is ``/{id}/`` calls or nothing).
+    """
+    if resource in comma_filters:
         return BatchPlan("comma", math.ceil(n / PAGE))
+    if not sweepable:
+        return BatchPlan("singles", n)
     if resource in SMALL_TABLES and n >= 2:
         pages = math.ceil(table_size / PAGE) if table_size else 1
         if pages < n:

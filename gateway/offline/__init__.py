@@ -4,6 +4,8 @@ It answers like LL2 does (Django REST Framework + django-filter): list envelopes
 limit/offset pagination, ``mode`` serializers, documented filters, search and ordering,
 404/400/429 bodies, ``/api-throttle/``; plus a call log, a per-hour quota, latency and
 injectable faults, so the gateway can be developed and tested without the network.
+The same data is also served as LL2 2.0.0 and 2.2.0 did, below ``/2.0.0/`` and
+``/2.2.0/`` (their paths and shapes: :mod:`gateway.offline.legacy`).
 
 Public API::
 
@@ -15,6 +17,7 @@ Public API::
 
     upstream = await start_offline_upstream(port=0, request_limit=None)
     upstream.url                                # "http://127.0.0.1:54321/2.3.0/"
+    await start_offline_upstream(version="2.2.0")   # .url ends in /2.2.0/
     upstream.state.faults.add("status", every=3, status=502)
     await upstream.close()
 

@@ -13,6 +13,7 @@ truncate   announce the full Content-Length, send half the body, close the conne
 cut        answer a complete HTTP response whose JSON body is cut in half
 nulls      null ``fields`` (default: every field the serializer declares nullable) in
            the object or in every list result
+missing    remove ``fields`` (same default as ``nulls``): the keys are absent, not null
 =========  ===========================================================================
 
 ``status``, ``non_json`` and ``drop`` answer before the quota is consulted (as an
@@ -27,7 +28,7 @@ from typing import Any, Final, Literal, get_args
 
 __all__ = ["FAULT_KINDS", "Fault", "FaultKind", "Faults"]
 
-FaultKind = Literal["latency", "status", "non_json", "drop", "truncate", "cut", "nulls"]
+FaultKind = Literal["latency", "status", "non_json", "drop", "truncate", "cut", "nulls", "missing"]
 FAULT_KINDS: Final[frozenset[str]] = frozenset(get_args(FaultKind))
 #: kinds that replace the answer before the handler (and the quota) is reached.
 EARLY_KINDS: Final[frozenset[str]] = frozenset({"status", "non_json", "drop"})

@@ -399,7 +399,8 @@ def compile_filters(
             continue
         if any(v is None for v in values):  # an unrecognised boolean disables the filter
             continue
-        base, op = split_lookup(f.name)
+        # an older version's filter runs as the 2.3.0 one it equals (``source``)
+        base, op = split_lookup(f.source or f.name)
         special = SPECIAL.get((endpoint.resource or "", base))
         if special is not None:
             predicates.append(special(values, snapshot))

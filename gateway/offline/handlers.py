@@ -1,9 +1,10 @@
-"""Request handlers for the LL2 2.3.0 routes, one per endpoint in the spec.
+"""Request handlers for the LL2 routes, one per endpoint in each version's spec.
 
 A list answer runs filters, search, ordering and pagination over the snapshot records
 (or, for ``config/*`` lists, over the inline values gathered from them) and renders the
 page with the serializer of the requested mode; a detail answer renders one record
-with the endpoint's detail serializer, whatever ``mode`` says.
+with the endpoint's detail serializer, whatever ``mode`` says.  Each handler renders
+with its version's renderer (:attr:`OfflineUpstream.versions`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .snapshot import Record
 from .spec import EndpointSpec
 from .state import OfflineUpstream
 
-__all__ = ["base_url", "client_ident", "make_handler", "root_handler", "throttle_handler"]
+__all__ = ["base_url", "client_ident", "make_handler", "make_root_handler", "throttle_handler"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -47,7 +48,7 @@ def _source(state: OfflineUpstream, endpoint: EndpointSpec) -> list[Record]:
     return state.catalog.items(endpoint.schema)
 
 
-def make_list_handler(endpoint: EndpointSpec) -> Handler:
+def make_list_handler(endpoint: EndpointSpec, version: str) -> Handler:
     async def handle_list(request: web.Request) -> web.StreamResponse:
         state = request.app[UPSTREAM]
         query = request.query
@@ -67,7 +68,7 @@ def make_list_handler(endpoint: EndpointSpec) -> Handler:
         )
         base = base_url(request)
         page = paginate(records, query, base + request.raw_path)
-        render = state.renderer.render
+        render = state.versions[version].renderer.render
         request[RENDERED_SCHEMA] = schema
         return json_response(
             {
@@ -94,7 +95,7 @@ def normalise_id(endpoint: EndpointSpec, raw: str) -> str | None:
     return raw
 
 
-def make_detail_handler(endpoint: EndpointSpec) -> Handler:
+def make_detail_handler(endpoint: EndpointSpec, version: str) -> Handler:
     schema = endpoint.schema
     assert schema is not None
 
@@ -110,17 +111,18 @@ def make_detail_handler(endpoint: EndpointSpec) -> Handler:
         if record is None:
             return detail("Not found.", 404)
         request[RENDERED_SCHEMA] = schema
-        return json_response(state.renderer.render(record, schema, base_url(request)))
+        renderer = state.versions[version].renderer
+        return json_response(renderer.render(record, schema, base_url(request)))
 
     handle_detail.__name__ = f"detail_{endpoint.operation}"
     return handle_detail
 
 
-def make_handler(endpoint: EndpointSpec) -> Handler:
+def make_handler(endpoint: EndpointSpec, version: str) -> Handler:
     if endpoint.kind == "list":
-        return make_list_handler(endpoint)
+        return make_list_handler(endpoint, version)
     if endpoint.kind == "detail":
-        return make_detail_handler(endpoint)
+        return make_detail_handler(endpoint, version)
     return throttle_handler
 
 
@@ -132,14 +134,17 @@ async def throttle_handler(request: web.Request) -> web.StreamResponse:
     return json_response(state.throttle.status(ident).to_json(ident))
 
 
-async def root_handler(request: web.Request) -> web.StreamResponse:
-    """``/2.3.0/``: DRF's API root, list route name -> absolute URL."""
-    state = request.app[UPSTREAM]
-    prefix = f"{base_url(request)}/{state.spec.version}/"
-    return json_response(
-        {
-            ep.path.rstrip("/"): prefix + ep.path
-            for ep in state.spec.endpoints.values()
-            if ep.kind == "list"
-        }
-    )
+def make_root_handler(version: str) -> Handler:
+    async def root_handler(request: web.Request) -> web.StreamResponse:
+        """``/2.3.0/``: DRF's API root, list route name -> absolute URL."""
+        spec = request.app[UPSTREAM].versions[version].spec
+        prefix = f"{base_url(request)}/{version}/"
+        return json_response(
+            {
+                ep.path.rstrip("/"): prefix + ep.path
+                for ep in spec.endpoints.values()
+                if ep.kind == "list"
+            }
+        )
+
+    return root_handler

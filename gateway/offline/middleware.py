@@ -72,26 +72,30 @@ def _null_fields(state: OfflineUpstream, request: web.Request, fault: Fault) -> 
     if fault.fields:
         return fault.fields
     schema = request.get(RENDERED_SCHEMA)
-    if schema is None:
+    version = state.version_of(request.path)
+    if schema is None or version is None:
         return ()
-    return tuple(f.name for f in state.spec.schemas[schema].fields if f.nullable)
+    spec = state.versions[version].spec
+    return tuple(f.name for f in spec.schemas[schema].fields if f.nullable)
 
 
 async def _shape(
     request: web.Request, response: web.StreamResponse, fired: list[Fault], state: OfflineUpstream
 ) -> web.StreamResponse:
-    """Apply the late faults (nulls, cut, truncate) to a real answer."""
+    """Apply the late faults (nulls, missing, cut, truncate) to a real answer."""
     if not isinstance(response, web.Response) or not isinstance(response.body, bytes):
         return response
     body = response.body
     for fault in fired:
-        if fault.kind == "nulls" and response.status == 200:
+        if fault.kind in ("nulls", "missing") and response.status == 200:
             data = orjson.loads(body)
             names = _null_fields(state, request, fault)
             items = data["results"] if "results" in data and "count" in data else [data]
             for item in items:
                 for name in names:
-                    if name in item:
+                    if name in item and fault.kind == "missing":
+                        del item[name]
+                    elif name in item:
                         item[name] = None
             body = orjson.dumps(data)
     for fault in fired:
@@ -117,9 +121,10 @@ async def _shape(
 async def ll2_calls(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Latency, faults and quota for LL2 routes; every LL2 call is logged."""
     state = request.app[UPSTREAM]
-    prefix = f"/{state.spec.version}/"
-    if not request.path.startswith(prefix):
+    version = state.version_of(request.path)
+    if version is None:
         return await handler(request)
+    prefix = f"/{version}/"
     if state.latency > 0:
         await asyncio.sleep(state.latency)
     rel = request.path[len(prefix) :]

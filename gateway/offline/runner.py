@@ -16,7 +16,8 @@ __all__ = ["RunningUpstream", "run", "start_offline_upstream"]
 
 @dataclass(slots=True)
 class RunningUpstream:
-    """A started emulator: ``url`` is the LL2 base, e.g. ``http://127.0.0.1:54321/2.3.0/``."""
+    """A started emulator: ``url`` is the LL2 base, e.g. ``http://127.0.0.1:54321/2.3.0/``
+    (or ``/2.2.0/``, ``/2.0.0/``: :func:`start_offline_upstream`'s ``version``)."""
 
     url: str
     host: str
@@ -44,14 +45,19 @@ class RunningUpstream:
 
 
 async def start_offline_upstream(
-    host: str = "127.0.0.1", port: int = 0, **options: Any
+    host: str = "127.0.0.1", port: int = 0, *, version: str | None = None, **options: Any
 ) -> RunningUpstream:
     """Start an emulator on the current event loop (port 0 = any free port).
 
-    ``options`` are those of :func:`create_app` (``snapshot``, ``latency``,
-    ``request_limit``, ``faults``, ``spec``).
+    It serves every LL2 version; ``version`` (default 2.3.0) picks the one ``url`` is the
+    base of (``http://127.0.0.1:54321/2.2.0/``).  ``options`` are those of
+    :func:`create_app` (``snapshot``, ``latency``, ``request_limit``, ``faults``, ``spec``).
     """
     app = create_app(**options)
+    version = version or app[UPSTREAM].spec.version
+    if version not in app[UPSTREAM].versions:
+        known = ", ".join(sorted(app[UPSTREAM].versions))
+        raise ValueError(f"the offline upstream serves LL2 {known}, not {version!r}")
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
@@ -62,7 +68,6 @@ async def start_offline_upstream(
         await runner.cleanup()
         raise
     url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-    version = app[UPSTREAM].spec.version
     return RunningUpstream(
         url=f"http://{url_host}:{bound_port}/{version}/",
         host=url_host,

@@ -14,12 +14,13 @@ from typing import Any
 
 from .collect import InlineCatalog, inline_catalog
 from .faults import Faults
+from .legacy import LegacyRenderer
 from .render import Renderer
 from .snapshot import Snapshot
-from .spec import ApiSpec, load_spec
+from .spec import VERSIONS, ApiSpec, load_spec, load_version_spec
 from .throttle import Throttle
 
-__all__ = ["LoggedRequest", "OfflineUpstream"]
+__all__ = ["LoggedRequest", "OfflineUpstream", "VersionView"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,19 @@ class LoggedRequest:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    """One LL2 version the emulator serves: its description and its renderer."""
+
+    spec: ApiSpec
+    renderer: Renderer
+
+
 class OfflineUpstream:
     """Everything the emulator's handlers share; reachable as ``app[UPSTREAM]``.
+
+    ``spec`` is the 2.3.0 description; :attr:`versions` has every version served
+    (2.3.0 and the older ones below it), each rendering the same snapshot.
 
     ``latency`` (seconds added to every call), ``request_limit`` (calls per hour per
     client, None = unlimited) and ``faults`` may be changed while serving.
@@ -57,6 +69,13 @@ class OfflineUpstream:
         self.snapshot = snapshot
         self.spec = spec if spec is not None else load_spec()
         self.renderer = Renderer(snapshot, self.spec)
+        self.versions: dict[str, VersionView] = {
+            version: VersionView(old, LegacyRenderer(snapshot, old))
+            for version in VERSIONS
+            if version != self.spec.version
+            for old in (load_version_spec(version),)
+        }
+        self.versions[self.spec.version] = VersionView(self.spec, self.renderer)
         self.latency = latency
         self.throttle = Throttle(request_limit, clock=clock)
         self.faults = faults if faults is not None else Faults()
@@ -80,10 +99,16 @@ class OfflineUpstream:
     def call_count(self) -> int:
         return len(self.log)
 
-    def calls(self, path_prefix: str = "") -> list[LoggedRequest]:
-        """Logged calls whose path (below ``/2.3.0/``) starts with ``path_prefix``."""
-        prefix = f"/{self.spec.version}/{path_prefix}"
+    def calls(self, path_prefix: str = "", version: str | None = None) -> list[LoggedRequest]:
+        """Logged calls whose path (below ``/2.3.0/``, or ``version``) starts with
+        ``path_prefix``."""
+        prefix = f"/{version or self.spec.version}/{path_prefix}"
         return [r for r in self.log if r.path.startswith(prefix)]
+
+    def version_of(self, path: str) -> str | None:
+        """The served version a request path is below (``/2.2.0/...`` -> ``2.2.0``)."""
+        head, sep, _ = path.removeprefix("/").partition("/")
+        return head if sep and head in self.versions else None
 
     def record(self, entry: LoggedRequest) -> None:
         self.log.append(entry)

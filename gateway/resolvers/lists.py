@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any
@@ -10,11 +11,12 @@ import strawberry
 from graphql import FieldNode
 
 from gateway.errors import BadUserInput
-from gateway.loaders.selection import child_nodes
+from gateway.loaders.selection import child_nodes, selected_keys
 from gateway.types.arguments import FilterInput
 from gateway.types.base import Entity
 from gateway.types.connection import Connection, decode_cursor
-from gateway.upstream.modes import is_whole, lightest_list_mode
+from gateway.upstream.fetcher import Planned
+from gateway.upstream.modes import lightest_list_mode
 
 __all__ = ["MAX_PAGE", "fetch_connection", "fetch_one"]
 
@@ -59,15 +61,40 @@ async def fetch_connection(
         query["ordering"] = ",".join(term.value for term in ordering)
     query["limit"] = str(max(first, 1))
     query["offset"] = str(offset)
-    mode = lightest_list_mode(resource, _node_selections(info), info._raw_info.fragments)
+    nodes = _node_selections(info)
+    mode = lightest_list_mode(resource, nodes, info._raw_info.fragments)
     if mode is not None:
         query["mode"] = mode
     context = info.context
-    whole = is_whole(resource, mode)
+    version = context.session.version
+    whole = version.is_whole(resource, mode)
+    query = version.map_params(resource, query)
     context.session.tally.planned_calls += 1
     page = await context.session.page(resource, query, whole=whole)
-    items = [context.store.entity(cls, item, complete=whole) for item in page.results]
-    return Connection.from_page(items[:first], offset=offset, total=page.count)
+    items = [context.store.entity(cls, item, complete=whole) for item in page.results][:first]
+    if not whole:
+        await _complete_items(info, cls, items, nodes)
+    return Connection.from_page(items, offset=offset, total=page.count)
+
+
+async def _complete_items(
+    info: strawberry.Info, cls: type[Entity], items: list[Any], nodes: list[FieldNode]
+) -> None:
+    """Load the detail of items lacking a selected field no list mode could give.
+
+    With LL2 2.3.0 the chosen mode covers the selection and nothing is lacking; an older
+    version's list has one shape, so a selection beyond it costs one detail per item.
+    """
+    needed = selected_keys(nodes, info._raw_info.fragments, cls)
+    needed -= info.context.session.version.absent(cls.resource)
+    lacking = [item for item in items if item.id and item.lacks(needed)]
+    if not lacking:
+        return
+    loader = info.context.loaders.for_class(cls)
+    results = await asyncio.gather(*(loader.load(i.id) for i in lacking), return_exceptions=True)
+    failed = next((r for r in results if isinstance(r, BaseException)), None)
+    if failed is not None and not isinstance(failed, Planned):
+        raise failed
 
 
 async def fetch_one(info: strawberry.Info, resource: str, id: strawberry.ID) -> Any:
@@ -75,4 +102,7 @@ async def fetch_one(info: strawberry.Info, resource: str, id: strawberry.ID) -> 
     text = str(id).strip()
     if resource not in _UUID_RESOURCES and not text.isdigit():
         raise BadUserInput(f"`id` must be an LL2 integer id, got {id!r}.", argument="id")
+    version = info.context.session.version
+    if not version.supports(resource):
+        raise version.unsupported(resource)
     return await info.context.loaders[resource].load(text)

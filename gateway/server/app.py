@@ -5,22 +5,28 @@ from __future__ import annotations
 from aiohttp import web
 
 from gateway.schema import schema
-from gateway.server.state import APP_STATE, AppState
-from gateway.server.view import GatewayView
 from gateway.server.cors import cors_middleware
 from gateway.server.lifecycle import upstream_context
+from gateway.server.limits import max_body_bytes
+from gateway.server.state import APP_STATE, AppState
+from gateway.server.view import GatewayView
 from gateway.settings import Settings
+from gateway.upstream.client import redact_url
 
 __all__ = ["APP_STATE", "AppState", "create_app"]
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "upstream": request.app[APP_STATE].upstream_url})
+    upstream = request.app[APP_STATE].upstream_url or ""
+    return web.json_response({"status": "ok", "upstream": redact_url(upstream)})
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
-    app = web.Application(middlewares=[cors_middleware(settings.cors_origins)])
+    app = web.Application(
+        middlewares=[cors_middleware(settings.cors_origins)],
+        client_max_size=max_body_bytes(settings),
+    )
     state = AppState(settings)
     app[APP_STATE] = state
     app.cleanup_ctx.append(upstream_context)

@@ -61,7 +61,9 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
     else:
         from gateway.offline import start_offline_upstream
 
-        state.offline = await start_offline_upstream(latency=settings.offline_latency)
+        state.offline = await start_offline_upstream(
+            latency=settings.offline_latency, version=settings.ll2_version
+        )
         state.upstream_url = state.offline.url
     client = LL2Client(
         state.upstream_url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import orjson
@@ -13,6 +14,7 @@ from strawberry.aiohttp.views import GraphQLView
 
 from gateway.context import Context
 from gateway.server.errors import format_error, http_error_body
+from gateway.server.limits import max_body_bytes
 from gateway.server.state import AppState
 from gateway.upstream.fetcher import Planned
 
@@ -22,8 +24,26 @@ __all__ = ["GatewayView"]
 _CONTEXT = web.RequestKey("gateway_context", Context)
 
 
+def _scrub(value: Any) -> Any:
+    """``value`` with lone surrogates (JSON escapes a client sent) replaced by ``?``."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def _dumps(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # a lone surrogate echoed from the request, or an int past 64 bits
+        return json.dumps(_scrub(data), separators=(",", ":")).encode()
+
+
 def _json(body: dict[str, Any], status: int) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+    return web.Response(body=_dumps(body), status=status, content_type="application/json")
 
 
 def _truthy(value: str | None) -> bool:
@@ -41,6 +61,9 @@ class GatewayView(GraphQLView[Context, None]):
                 return await self.run(request=request)
         except HTTPException as exc:
             return _json(http_error_body(exc.status_code, exc.reason), exc.status_code)
+        except web.HTTPRequestEntityTooLarge:  # the body outgrew the app's client_max_size
+            limit = max_body_bytes(self.state.settings)
+            return _json(http_error_body(413, f"Request body larger than {limit} bytes."), 413)
         except TimeoutError:
             message = f"The request took longer than {self.state.settings.request_timeout:g} s."
             body = {
@@ -56,7 +79,18 @@ class GatewayView(GraphQLView[Context, None]):
         return context
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return _dumps(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Decoded JSON, or a 400 (also for bytes that are not UTF-8 and nesting too deep)."""
+        try:
+            value = self.decode_json(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError...
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        # Bytes are a POST body (query-string values arrive as str): it holds an operation.
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return value
 
     async def process_result(self, request: web.Request, result: ExecutionResult) -> dict[str, Any]:
         body: dict[str, Any] = {"data": result.data}

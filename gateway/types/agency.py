@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.resolvers.fields import listing
 from gateway.types.arguments import FilterInput, IntRange, ordering_enum
-from gateway.types.base import Entity, related
+from gateway.types.base import Entity, legacy_only, related
 from gateway.types.common import AgencyType, Country, Image, SocialMediaLink
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ class Agency(Entity):
     info_url: str | None = None
     wiki_url: str | None = None
     social_media_links: list[SocialMediaLink] | None = None
+    launch_library_url: str | None = legacy_only("the agency in the original Launch Library.")
+    nation_url: str | None = legacy_only("an image of the agency's nation.")
     spacecraft_list: (
         list[Annotated[SpacecraftConfig, strawberry.lazy("gateway.types.config")]] | None
     ) = related()

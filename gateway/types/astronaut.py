@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.types.agency import Agency
 from gateway.types.arguments import DateTimeRange, FilterInput, IntRange, ordering_enum
-from gateway.types.base import Entity, Value, related
+from gateway.types.base import Entity, Value, legacy_only, related
 from gateway.types.common import Country, Image, SocialMediaLink
 from gateway.types.launch import Launch
 from gateway.types.scalars import Date, DateTime, Duration, duration_seconds
@@ -115,6 +115,8 @@ class Astronaut(Entity):
     last_flight: DateTime | None = None
     first_flight: DateTime | None = None
     social_media_links: list[SocialMediaLink] | None = None
+    twitter: str | None = legacy_only("Twitter profile URL (2.3.0: `socialMediaLinks`).")
+    instagram: str | None = legacy_only("Instagram profile URL (2.3.0: `socialMediaLinks`).")
     flights_count: int | None = None
     landings_count: int | None = None
     spacewalks_count: int | None = None

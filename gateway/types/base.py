@@ -27,7 +27,7 @@ from strawberry.types.lazy_type import LazyType
 if TYPE_CHECKING:
     from gateway.loaders.store import EntityStore
 
-__all__ = ["Entity", "Value", "related"]
+__all__ = ["Entity", "Value", "legacy_only", "related"]
 
 Converter = Callable[[Any, "EntityStore"], Any]
 
@@ -176,6 +176,17 @@ class Entity(Model):
     def lacks(self, keys: frozenset[str]) -> bool:
         """Whether a richer representation could still supply some of ``keys``."""
         return not self._complete and not keys <= self._keys
+
+
+def legacy_only(description: str, versions: str = "2.0.0/2.2.0") -> Any:
+    """A field only older LL2 versions send (null over an LL2 2.3.0 upstream).
+
+    It keeps what those versions said reachable when the gateway sits on one of them
+    (``--upstream-version``); 2.3.0 dropped or reshaped it.
+    """
+    return strawberry.field(
+        default=None, description=f"LL2 {versions} only (null from LL2 2.3.0): {description}"
+    )
 
 
 def related(description: str | None = None, *, via: str | None = None) -> Any:

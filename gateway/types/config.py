@@ -9,7 +9,7 @@ import strawberry
 from gateway.resolvers.fields import listing
 from gateway.types.agency import Agency
 from gateway.types.arguments import FilterInput, ordering_enum
-from gateway.types.base import Entity, related
+from gateway.types.base import Entity, legacy_only, related
 from gateway.types.common import Image, SpacecraftConfigType
 from gateway.types.scalars import Date, Duration, duration_seconds
 
@@ -91,6 +91,7 @@ class SpacecraftConfig(Entity):
     flight_life: str | None = None
     wiki_link: str | None = None
     info_link: str | None = None
+    nation_url: str | None = legacy_only("an image of the configuration's nation.")
     spacecraft_flown: int | None = None
     total_launch_count: int | None = None
     successful_launches: int | None = None

@@ -7,7 +7,7 @@ from typing import ClassVar
 import strawberry
 
 from gateway.types.agency import Agency
-from gateway.types.base import Entity, Value, related
+from gateway.types.base import Entity, Value, legacy_only, related
 from gateway.types.common import Country, Image
 from gateway.types.scalars import DateTime, Duration
 
@@ -67,6 +67,7 @@ class LauncherConfig(Value):
     families: list[LauncherConfigFamily] | None = None
     full_name: str | None = None
     variant: str | None = None
+    launch_library_id: int | None = legacy_only("its id in the original Launch Library.", "2.0.0")
 
 
 @strawberry.type(description="The rocket of a launch.")
@@ -162,6 +163,10 @@ class Mission(Value):
     agencies: list[Agency] | None = related()
     info_urls: list[InfoUrl] | None = None
     vid_urls: list[VidUrl] | None = None
+    launch_designator: str | None = legacy_only(
+        "the international designator (2.3.0: the launch's)."
+    )
+    launch_library_id: int | None = legacy_only("its id in the original Launch Library.", "2.0.0")
 
 
 @strawberry.type(description="A launch site (Cape Canaveral, Baikonur...).")
@@ -202,6 +207,7 @@ class Pad(Value):
     orbital_launch_attempt_count: int | None = None
     fastest_turnaround: Duration | None = None
     location: Location | None = None
+    agency_id: int | None = legacy_only("the id of the pad's agency (2.3.0: `agencies`).")
 
 
 @strawberry.type(description="The kind of a program.")
@@ -304,3 +310,9 @@ class Launch(Entity):
     )
     timeline: list[TimelineEvent] | None = None
     updates: list[LaunchUpdate] | None = None
+    launch_library_id: int | None = legacy_only("its id in the original Launch Library.", "2.0.0")
+    holdreason: str | None = legacy_only("why the countdown is on hold.")
+    inhold: bool | None = legacy_only("whether the countdown is on hold.", "2.0.0")
+    tbdtime: bool | None = legacy_only("whether the time is to be determined.", "2.0.0")
+    tbddate: bool | None = legacy_only("whether the date is to be determined.", "2.0.0")
+    r_spacex_api_id: str | None = legacy_only("the launch's id in the r/SpaceX API.")

@@ -9,7 +9,7 @@ import strawberry
 from gateway.resolvers.fields import listing
 from gateway.types.agency import Agency
 from gateway.types.arguments import DateTimeBounds, FilterInput, IntRange, ordering_enum
-from gateway.types.base import Entity, Value, related
+from gateway.types.base import Entity, Value, legacy_only, related
 from gateway.types.common import Image
 from gateway.types.config import SpacecraftConfig
 from gateway.types.flight import SpacecraftFlight
@@ -167,6 +167,7 @@ class DockingEvent(Entity):
     flight_vehicle_target: SpacecraftFlight | None = related()
     space_station_target: SpaceStation | None = related()
     payload_flight_target: PayloadFlight | None = None
+    launch_id: str | None = legacy_only("the id of the chaser's launch.")
 
 
 @strawberry.type(description="A space station: owners, docking ports, what is docked.")

@@ -3,6 +3,10 @@
 Identical GETs within a request share one task, so no upstream request repeats
 within a query however the resolvers ask; the process-wide :class:`Upstream`
 below adds the cache, coalescing across requests and the quota.
+
+The session holds the adapter of the upstream's LL2 version (``version``): it chooses
+the paths, and every object received is normalised into the 2.3.0 shape right here.
+The cache keeps bodies exactly as LL2 sent them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from gateway.errors import UpstreamBadResponse
 from gateway.upstream.client import UpstreamResponse
 from gateway.upstream.fetcher import Tally, Upstream
-from gateway.upstream.paths import detail_path, list_path
+from gateway.upstream.versions import VersionAdapter, current
 
 __all__ = ["Page", "UpstreamSession"]
 
@@ -48,6 +52,8 @@ class UpstreamSession:
     #: ``time.monotonic()`` by which the request must be answered; retries stop short of it.
     deadline: float | None = None
     tally: Tally = field(default_factory=Tally)
+    #: The upstream's LL2 version: paths, parameters and shapes.
+    version: VersionAdapter = field(default_factory=current)
     _tasks: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[UpstreamResponse]] = field(
         default_factory=dict
     )
@@ -69,7 +75,8 @@ class UpstreamSession:
 
     async def page(self, resource: str, params: dict[str, str], *, whole: bool = False) -> Page:
         """A list page; ``whole`` says every result has its detail endpoint's shape."""
-        data = (await self.get(list_path(resource), params)).data
+        version = self.version
+        data = (await self.get(version.list_path(resource), params)).data
         if (
             not isinstance(data, dict)
             or not isinstance(data.get("results"), list)
@@ -82,19 +89,29 @@ class UpstreamSession:
         if whole:
             for item in results:
                 if item.get("id") is not None:
-                    await self.upstream.remember(detail_path(resource, str(item["id"])), item)
-        return Page(data["count"], results)
+                    path = version.detail_path(resource, str(item["id"]))
+                    await self.upstream.remember(path, item)
+        return Page(data["count"], [version.normalise(resource, r) for r in results])
 
     def table_size(self, resource: str) -> int | None:
         return self.upstream.table_sizes.get(resource)
 
     async def cached_detail(self, resource: str, id: str) -> dict[str, Any] | None:
         """A record's detail answer if the cache holds it fresh; never calls LL2."""
-        response = await self.upstream.peek(detail_path(resource, id), None, self.tally)
-        return response.data if response is not None and isinstance(response.data, dict) else None
+        if not self.version.supports(resource):
+            return None
+        path = self.version.detail_path(resource, id)
+        response = await self.upstream.peek(path, None, self.tally)
+        if response is None or not isinstance(response.data, dict):
+            return None
+        return self.version.normalise(resource, response.data, detail=True)
 
     async def detail(self, resource: str, id: str) -> dict[str, Any] | None:
-        data = (await self.get(detail_path(resource, id))).data
+        """The detail answer; None when LL2 has no such record, or (older versions) no
+        endpoint for the resource: what the request already holds is all there is."""
+        if not self.version.supports(resource):
+            return None
+        data = (await self.get(self.version.detail_path(resource, id))).data
         if data is not None and not isinstance(data, dict):
             raise UpstreamBadResponse(f"LL2 sent a {resource} record that is not an object")
-        return data
+        return self.version.normalise(resource, data, detail=True)
