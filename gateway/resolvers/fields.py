@@ -60,9 +60,11 @@ def listing(
     """A connection over an LL2 list; ``scope`` pins filters from the parent object."""
 
     async def resolve(root: Any, *, info: strawberry.Info, **arguments: Any) -> Any:
-        return await fetch_connection(
-            info, resource, params=scope(root) if scope else None, **arguments
-        )
+        if scope is None:
+            return await fetch_connection(info, resource, **arguments)
+        if not getattr(root, "id", None):
+            return None  # LL2 sent the parent without an id: no filter may stand for it
+        return await fetch_connection(info, resource, params=scope(root), **arguments)
 
     params = [
         _param("info", strawberry.Info),
@@ -75,4 +77,5 @@ def listing(
         params.append(_param("ordering", list[ordering] | None, None))
     if filter is not None:
         params.append(_param("filter", filter | None, None))
-    return _field(resolve, params, Connection[node], description)
+    # Nullable: a page LL2 fails to give nulls itself, not its siblings.
+    return _field(resolve, params, Connection[node] | None, description)

@@ -57,6 +57,8 @@ async def fetch_connection(
     query.update({k: str(v) for k, v in (params or {}).items()})
     if search:
         query["search"] = search
+    for name, value in query.items():
+        _sendable(value, name)
     if ordering:
         query["ordering"] = ",".join(term.value for term in ordering)
     query["limit"] = str(max(first, 1))
@@ -97,10 +99,21 @@ async def _complete_items(
         raise failed
 
 
+def _sendable(value: str, argument: str) -> str:
+    """``value`` if it can travel in a URL; lone surrogates cannot be encoded."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise BadUserInput(
+            f"`{argument}` holds characters that are not valid Unicode text.", argument=argument
+        ) from None
+    return value
+
+
 async def fetch_one(info: strawberry.Info, resource: str, id: strawberry.ID) -> Any:
     """The entity with this id, or None when LL2 has none."""
-    text = str(id).strip()
-    if resource not in _UUID_RESOURCES and not text.isdigit():
+    text = _sendable(str(id).strip(), "id")
+    if resource not in _UUID_RESOURCES and not (text.isascii() and text.isdigit()):
         raise BadUserInput(f"`id` must be an LL2 integer id, got {id!r}.", argument="id")
     version = info.context.session.version
     if not version.supports(resource):

@@ -94,6 +94,8 @@ class Model:
     KEYS: ClassVar[Mapping[str, str]] = {}
     #: attribute of a computed field -> the LL2 key it is computed from.
     DERIVED: ClassVar[Mapping[str, str]] = {}
+    #: attributes set by whoever builds the object, never from LL2 data.
+    MANAGED: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def slots(cls) -> dict[str, _Slot]:
@@ -111,6 +113,8 @@ class Model:
             if resolver is not None and not relation:
                 continue
             attr = field.python_name
+            if attr in cls.MANAGED:
+                continue
             table[renamed.get(attr, attr)] = _Slot(
                 attr, _converter_for(field.type), relation, _model_of(field.type)
             )
@@ -151,6 +155,8 @@ class Entity(Model):
     """An LL2 resource with its own endpoint; one instance per id within a request."""
 
     resource: ClassVar[str]
+    #: The store sets ``id`` (a null from LL2 must not break ``ID!``).
+    MANAGED: ClassVar[frozenset[str]] = frozenset({"id"})
     #: resource name -> entity class, filled as the classes are defined.
     registry: ClassVar[dict[str, type[Entity]]] = {}
 

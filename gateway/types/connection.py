@@ -32,13 +32,14 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+    offset = text[len(_PREFIX) :]
+    if not text.startswith(_PREFIX) or not (offset.isascii() and offset.isdigit()):
         raise BadUserInput(
             f"Malformed cursor {cursor!r}: pass an `endCursor` or an edge `cursor` "
             "from an earlier page.",
             argument="after",
         )
-    return int(text[len(_PREFIX) :])
+    return int(offset)
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

@@ -54,6 +54,10 @@ class CircuitBreaker:
             return True
         return False
 
+    def abandon(self) -> None:
+        """The call let through ended without telling whether LL2 is healthy."""
+        self._probing = False
+
     def success(self) -> None:
         self._failures = 0
         self._opened_at = None

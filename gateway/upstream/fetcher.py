@@ -228,27 +228,30 @@ class Upstream:
                     f"{self.breaker.seconds_until_retry():.0f} s.",
                     retry_after=round(self.breaker.seconds_until_retry()),
                 )
-            await self._take_token()
-            self.calls += 1
-            tally.requests += 1
-            tally.calls.append(key)
             try:
-                async with self._slots:
-                    response = await self._timed(self.client.get(path, params), deadline)
-            except UpstreamRateLimited as exc:
-                if exc.extensions.get("retry_after"):
-                    await self.quota.penalise(float(exc.extensions["retry_after"]))
-                raise
-            except (UpstreamUnavailable, UpstreamTimeout) as exc:
-                self.breaker.failure()
-                delay = self.backoff * (2**attempt) * random.uniform(0.5, 1.5)
-                if not _retryable(exc) or attempt >= self.retries or not _fits(deadline, delay):
+                await self._take_token()
+                self.calls += 1
+                tally.requests += 1
+                tally.calls.append(key)
+                try:
+                    async with self._slots:
+                        response = await self._timed(self.client.get(path, params), deadline)
+                except UpstreamRateLimited as exc:
+                    if exc.extensions.get("retry_after"):
+                        await self.quota.penalise(float(exc.extensions["retry_after"]))
                     raise
-                attempt += 1
-                await asyncio.sleep(delay)
-                continue
-            self.breaker.success()
-            return response
+                except (UpstreamUnavailable, UpstreamTimeout) as exc:
+                    self.breaker.failure()
+                    delay = self.backoff * (2**attempt) * random.uniform(0.5, 1.5)
+                    if not _retryable(exc) or attempt >= self.retries or not _fits(deadline, delay):
+                        raise
+                    attempt += 1
+                    await asyncio.sleep(delay)
+                    continue
+                self.breaker.success()
+                return response
+            finally:
+                self.breaker.abandon()  # a probe that ended any other way
 
     async def _take_token(self) -> None:
         if not await self.quota.try_acquire():
