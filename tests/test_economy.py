@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
+
 from gateway.offline import RunningUpstream
 from tests.harness import Gateway
 
@@ -156,3 +158,24 @@ async def test_explain_plans_without_calling(gateway: Gateway) -> None:
 
 def _stale_key(gateway: Gateway) -> Any:
     return gateway.state.upstream.cache
+
+
+async def test_budget_starts_from_what_ll2_reports(upstream: RunningUpstream, ll2: Any) -> None:
+    """/api-throttle/ (free) gives the rate and what this client already spent."""
+    upstream.state.request_limit = 3
+    async with aiohttp.ClientSession() as http:
+        for _ in range(2):
+            async with http.get(upstream.url + "agencies/121/") as response:
+                assert response.status == 200
+    gateway = await Gateway(upstream).start()
+    try:
+        r = await gateway.query("{ upstreamStatus { budget { ratePerHour available } } }")
+        budget = r.data["upstreamStatus"]["budget"]
+        assert budget["ratePerHour"] == 3
+        assert 0.9 < budget["available"] < 1.1
+        first = await gateway.query('{ spacecraft(id: "602") { name } }')
+        assert not first.errors
+        refused = await gateway.query('{ agency(id: "44") { name } }')
+        assert refused.codes == ["UPSTREAM_RATE_LIMITED"]
+    finally:
+        await gateway.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -26,30 +27,49 @@ log = logging.getLogger("gateway.server")
 DEFAULT_RATE = 15.0
 
 
-async def _rate_per_hour(client: LL2Client, settings: Settings) -> float:
-    """The configured rate, else what LL2's free ``/api-throttle/`` reports."""
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """What LL2's free ``/api-throttle/`` says of this client's quota."""
+
+    rate_per_hour: float
+    used: float = 0.0
+    next_use_secs: float = 0.0
+
+
+async def _throttle(client: LL2Client, settings: Settings) -> Throttle:
+    """The configured rate, else LL2's own account of the quota (it costs no call)."""
     if settings.upstream_rate is not None:
-        return settings.upstream_rate
+        return Throttle(settings.upstream_rate)
     try:
         data = (await client.get("api-throttle/")).data
         limit = float(data["your_request_limit"])
         window = float(data.get("limit_frequency_secs") or 3600)
-    except (UpstreamError, KeyError, TypeError, ValueError):
+        used = float(data.get("current_use") or 0)
+        wait = float(data.get("next_use_secs") or 0)
+    except (UpstreamError, KeyError, TypeError, ValueError, AttributeError):
         log.warning("LL2's /api-throttle/ did not answer; assuming %s calls per hour", DEFAULT_RATE)
-        return DEFAULT_RATE
-    return limit * 3600.0 / window if window > 0 else limit
+        return Throttle(DEFAULT_RATE)
+    rate = limit * 3600.0 / window if window > 0 else limit
+    return Throttle(rate, used * 3600.0 / window if window > 0 else used, wait)
+
+
+async def _quota(settings: Settings, throttle: Throttle, namespace: str) -> Quota:
+    """A token bucket that starts where LL2's count stands (a restart spends nothing)."""
+    quota: Quota
+    if settings.cache.startswith(("redis://", "rediss://", "unix://")):
+        quota = RedisTokenBucket(settings.cache, throttle.rate_per_hour, key=f"{namespace}bucket")
+    else:
+        rate = throttle.rate_per_hour
+        quota = TokenBucket(rate, tokens=max(0.0, max(1.0, rate) - throttle.used))
+    if throttle.next_use_secs > 0:
+        await quota.penalise(throttle.next_use_secs)
+    return quota
 
 
 def _namespace(settings: Settings, upstream_url: str) -> str:
     """Redis key prefix: answers of two different upstreams must never mix."""
     digest = hashlib.sha256(upstream_url.encode()).hexdigest()[:12]
     return f"{settings.cache_namespace}{digest}:"
-
-
-def _quota(settings: Settings, rate: float, namespace: str) -> Quota:
-    if settings.cache.startswith(("redis://", "rediss://", "unix://")):
-        return RedisTokenBucket(settings.cache, rate, key=f"{namespace}bucket")
-    return TokenBucket(rate)
 
 
 async def upstream_context(app: web.Application) -> AsyncIterator[None]:
@@ -74,7 +94,7 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
     )
     namespace = _namespace(settings, state.upstream_url)
     cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace)
-    quota = _quota(settings, await _rate_per_hour(client, settings), namespace)
+    quota = await _quota(settings, await _throttle(client, settings), namespace)
     state.upstream_ = Upstream(
         client,
         cache=cache,

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from gateway.offline.entities import RESOURCES
+
 __all__ = ["RESOURCE_PATHS", "detail_path", "list_path"]
 
-RESOURCE_PATHS: Final[dict[str, str]] = {
-    "spacecraft": "spacecraft/",
-    "spacecraft_configurations": "spacecraft_configurations/",
-    "spacecraft_configuration_families": "spacecraft_configuration_families/",
-    "spacecraft_flights": "spacecraft_flights/",
-    "agencies": "agencies/",
-    "astronauts": "astronauts/",
-    "docking_events": "docking_events/",
-    "space_stations": "space_stations/",
-    "docking_locations": "config/docking_locations/",
-    "launches": "launches/",
-    "landings": "landings/",
-}
+#: resource -> its list path: LL2 2.3.0's, as the snapshot contract names them.
+RESOURCE_PATHS: Final[dict[str, str]] = RESOURCES
 
 
 def list_path(resource: str) -> str:
