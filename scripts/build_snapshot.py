@@ -74,6 +74,7 @@ class Build:
                 if source.is_legacy:
                     obj = self.converter.convert_object(obj, schema, source.version)
                 self.normaliser.add(obj, schema, source)
+        self.normaliser.images.reconcile(self.store.records, self.store.log)
         self.derived = Deriver(self.store).run()
         return self.snapshot()
 

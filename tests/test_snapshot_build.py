@@ -79,6 +79,25 @@ def test_every_ref_resolves(snapshot: dict[str, Any]) -> None:
     assert dangling == []
 
 
+def test_each_image_id_has_one_version(snapshot: dict[str, Any]) -> None:
+    """Embedded copies of one image agree, so the gateway shows the same image everywhere."""
+    seen: dict[Any, Any] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if "image_url" in value and "thumbnail_url" in value and value.get("id") is not None:
+                assert seen.setdefault(value["id"], value) == value, value["id"]
+            for key, child in value.items():
+                if key != "_legacy":
+                    walk(child)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child)
+
+    walk(snapshot["entities"])
+    assert len(seen) > 50
+
+
 def test_records_are_keyed_by_their_id(snapshot: dict[str, Any]) -> None:
     for resource, records in snapshot["entities"].items():
         for key, record in records.items():

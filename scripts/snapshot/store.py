@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from .images import ImageRegistry
 from .legacy import LEGACY_KEY, Lookups
 from .schema import FieldType, Schemas
 from .sources import Source
@@ -216,6 +217,8 @@ class Normaliser:
         self.entity_schemas = entity_schemas
         self.store = store
         self.lookups = lookups
+        #: Every version of every image id seen, to make their copies agree afterwards.
+        self.images = ImageRegistry()
         #: (source, schema, field) of keys the 2.3.0 schema does not declare (kept as is).
         self.unknown_fields: Counter[tuple[str, str, str]] = Counter()
         #: (source, schema) of entity objects without an id (cannot be stored).
@@ -262,4 +265,6 @@ class Normaliser:
                 if result is not _MISSING:
                     out[key] = result
         self.lookups.observe(schema, out, source.version)
+        if schema == "Image" and out.get("id") is not None:
+            self.images.observe(out, source)
         return out
