@@ -1,0 +1,25 @@
+"""The README's example queries work as printed (a frontend developer copies them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.harness import Gateway
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+EXAMPLES = re.findall(r"```graphql\n(.*?)```", README, re.S)
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("query", EXAMPLES, ids=[f"example{i}" for i in range(len(EXAMPLES))])
+async def test_readme_example_answers_without_error(gateway: Gateway, query: str) -> None:
+    r = await gateway.query(query)
+    assert r.status == 200
+    assert r.errors == [], r.errors
+    assert all(value is not None for value in r.data.values()), r.data
