@@ -37,6 +37,8 @@ from graphql import (
 )
 
 __all__ = [
+    "SHAPE_CHANGES",
+    "SHAPE_CHANGES_2_0_0",
     "Exclusions",
     "Mismatch",
     "build_selection",
@@ -46,6 +48,7 @@ __all__ = [
     "entity_paths",
     "generic",
     "rewrite",
+    "str_rule",
     "walk_paths",
 ]
 
@@ -145,6 +148,57 @@ def walk_paths(value: Any, path: str = "") -> Iterable[str]:
 
 
 Rule = Callable[[str, Any], tuple[str, Any]]
+
+
+def str_rule(convert: Rule) -> Rule:
+    """A rule that converts string values and leaves anything else as it is."""
+    return lambda key, value: convert(key, value) if isinstance(value, str) else (key, value)
+
+
+def _image(target: str) -> Rule:
+    return str_rule(lambda key, url: (target, {"image_url": url}))
+
+
+def _country(key: str, code: str) -> tuple[str, Any]:
+    return "country", {"alpha_3_code": code}
+
+
+#: The documented shape changes of LL2 2.0.0/2.2.0 objects into 2.3.0's (ll2/README.md
+#: "Shape changes into 2.3.0"), by path pattern of the old key.
+SHAPE_CHANGES: dict[str, Rule] = {
+    # agency ``type`` string -> AgencyType {name}
+    "*agency.type": str_rule(lambda key, name: (key, {"name": name})),
+    "*launch_service_provider.type": str_rule(lambda key, name: (key, {"name": name})),
+    "*agencies[].type": str_rule(lambda key, name: (key, {"name": name})),
+    # image URL strings -> Image {image_url}
+    "*agency.image_url": _image("image"),
+    "*agency.logo_url": _image("logo"),
+    "*spacecraft_config.image_url": _image("image"),
+    "launch.program[].image_url": _image("image"),
+    "launch.image": _image("image"),
+    "*astronaut.profile_image": _image("image"),
+    # nationality / country code strings -> Country objects
+    "*astronaut.nationality": str_rule(
+        lambda key, text: (key, [{"nationality_name": n.strip()} for n in text.split(",")])
+    ),
+    "*agency.country_code": str_rule(
+        lambda key, text: ("country", [{"alpha_3_code": c.strip()} for c in text.split(",")])
+    ),
+    "launch.pad.country_code": str_rule(_country),
+    "launch.pad.location.country_code": str_rule(_country),
+    # numbers sent as strings by 2.2.0 / 2.0.0
+    "*agency.founding_year": str_rule(lambda key, text: (key, int(text))),
+    "launch.pad.latitude": str_rule(lambda key, text: (key, float(text))),
+    "launch.pad.longitude": str_rule(lambda key, text: (key, float(text))),
+    # renamed: a 2.2.0 landing's ``location`` is 2.3.0's ``landing_location``
+    "landing.location": lambda key, value: ("landing_location", value),
+}
+
+#: 2.0.0 only: a launch status was {id, name} with the short name 2.2.0+ calls ``abbrev``.
+SHAPE_CHANGES_2_0_0: dict[str, Rule] = {
+    **SHAPE_CHANGES,
+    "launch.status.name": lambda key, value: ("abbrev", value),
+}
 
 
 def rewrite(value: Any, rules: Mapping[str, Rule], path: str = "") -> Any:

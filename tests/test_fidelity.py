@@ -26,6 +26,8 @@ from graphql import GraphQLSchema, build_schema
 from gateway.offline import load_snapshot, load_spec
 from gateway.schema import schema as gateway_schema
 from tests.fidelity import (
+    SHAPE_CHANGES,
+    SHAPE_CHANGES_2_0_0,
     Exclusions,
     Mismatch,
     Rule,
@@ -94,15 +96,6 @@ LEGACY_ROUTES = {
 }
 
 
-def _only_str(convert: Any) -> Rule:
-    """A rule that converts string values and leaves anything else as it is."""
-
-    def rule(key: str, value: Any) -> tuple[str, Any]:
-        return convert(key, value) if isinstance(value, str) else (key, value)
-
-    return rule
-
-
 def _legacy_route(key: str, value: Any) -> tuple[str, Any]:
     route = self_link_route(value)
     if route is None:
@@ -113,51 +106,12 @@ def _legacy_route(key: str, value: Any) -> tuple[str, Any]:
     return key, value
 
 
-def _image(target: str) -> Rule:
-    return _only_str(lambda key, url: (target, {"image_url": url}))
-
-
-def _countries(key: str, text: str) -> tuple[str, Any]:
-    return "country", [{"alpha_3_code": code.strip()} for code in text.split(",")]
-
-
-#: Shape conversions of old versions into 2.3.0 (ll2/README.md "Shape changes into 2.3.0",
-#: scripts/snapshot/legacy.py), by path pattern of the old key.
-LEGACY_RULES: dict[str, Rule] = {
+#: Shape conversions of old versions into 2.3.0, self links included.
+LEGACY_RULES: dict[str, Rule] = {"url": _legacy_route, "*.url": _legacy_route, **SHAPE_CHANGES}
+LEGACY_2_0_0_RULES: dict[str, Rule] = {
     "url": _legacy_route,
     "*.url": _legacy_route,
-    # agency ``type`` string -> AgencyType {name}
-    "*agency.type": _only_str(lambda key, name: (key, {"name": name})),
-    "*launch_service_provider.type": _only_str(lambda key, name: (key, {"name": name})),
-    "*agencies[].type": _only_str(lambda key, name: (key, {"name": name})),
-    # image URL strings -> Image {image_url}
-    "*agency.image_url": _image("image"),
-    "*agency.logo_url": _image("logo"),
-    "*spacecraft_config.image_url": _image("image"),
-    "launch.program[].image_url": _image("image"),
-    "launch.image": _image("image"),
-    "*astronaut.profile_image": _image("image"),
-    # nationality / country code strings -> Country objects
-    "*astronaut.nationality": _only_str(
-        lambda key, text: (key, [{"nationality_name": n.strip()} for n in text.split(",")])
-    ),
-    "*agency.country_code": _only_str(_countries),
-    "launch.pad.country_code": _only_str(lambda key, code: ("country", {"alpha_3_code": code})),
-    "launch.pad.location.country_code": _only_str(
-        lambda key, code: ("country", {"alpha_3_code": code})
-    ),
-    # numbers sent as strings by 2.2.0 / 2.0.0
-    "*agency.founding_year": _only_str(lambda key, text: (key, int(text))),
-    "launch.pad.latitude": _only_str(lambda key, text: (key, float(text))),
-    "launch.pad.longitude": _only_str(lambda key, text: (key, float(text))),
-    # renamed: a 2.2.0 landing's ``location`` is 2.3.0's ``landing_location``
-    "landing.location": lambda key, value: ("landing_location", value),
-}
-
-#: 2.0.0 only: a launch status was {id, name} with the short name 2.2.0+ calls ``abbrev``.
-LEGACY_2_0_0_RULES: dict[str, Rule] = {
-    **LEGACY_RULES,
-    "launch.status.name": lambda key, value: ("abbrev", value),
+    **SHAPE_CHANGES_2_0_0,
 }
 
 

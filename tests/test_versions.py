@@ -33,6 +33,8 @@ from gateway.schema import schema as gateway_schema
 from gateway.settings import Settings
 from gateway.upstream.versions import VERSIONS, adapter_for
 from tests.fidelity import (
+    SHAPE_CHANGES,
+    SHAPE_CHANGES_2_0_0,
     Exclusions,
     Rule,
     build_selection,
@@ -40,6 +42,7 @@ from tests.fidelity import (
     conflict_exclusions,
     entity_paths,
     rewrite,
+    str_rule,
 )
 from tests.harness import Gateway, Response
 
@@ -77,46 +80,15 @@ def seed(prefix: str) -> Any:
     return json.loads(text[text.index("{", text.index("Vary: Accept")) :])
 
 
-def _str_rule(convert: Any) -> Rule:
-    return lambda key, value: convert(key, value) if isinstance(value, str) else (key, value)
-
-
-def _image(target: str) -> Rule:
-    return _str_rule(lambda key, url: (target, {"image_url": url}))
-
-
-#: The documented shape changes into what the gateway serves (2.3.0 names and shapes);
-#: old-only fields stay as they are: the gateway serves them under their own names.
-INTO_GATEWAY: dict[str, Rule] = {
-    "*agency.type": _str_rule(lambda key, name: (key, {"name": name})),
-    "*launch_service_provider.type": _str_rule(lambda key, name: (key, {"name": name})),
-    "*agencies[].type": _str_rule(lambda key, name: (key, {"name": name})),
-    "*agency.image_url": _image("image"),
-    "*agency.logo_url": _image("logo"),
-    "*spacecraft_config.image_url": _image("image"),
-    "launch.program[].image_url": _image("image"),
-    "launch.image": _image("image"),
-    "*astronaut.profile_image": _image("image"),
-    "*astronaut.nationality": _str_rule(lambda key, text: (key, [{"nationality_name": text}])),
-    "*agency.country_code": _str_rule(
-        lambda key, text: ("country", [{"alpha_3_code": c} for c in text.split(",")])
-    ),
-    "launch.pad.country_code": _str_rule(lambda key, code: ("country", {"alpha_3_code": code})),
-    "launch.pad.location.country_code": _str_rule(
-        lambda key, code: ("country", {"alpha_3_code": code})
-    ),
-    "*agency.founding_year": _str_rule(lambda key, text: (key, int(text))),
-    "launch.pad.latitude": _str_rule(lambda key, text: (key, float(text))),
-    "launch.pad.longitude": _str_rule(lambda key, text: (key, float(text))),
-    "landing.location": lambda key, value: ("landing_location", value),
-    "launch.rocket.configuration.family": _str_rule(
+#: What the gateway serves from an old object: 2.3.0's shapes; old-only fields stay as they
+#: are, since the gateway serves them under their own names.
+_FAMILY: dict[str, Rule] = {
+    "launch.rocket.configuration.family": str_rule(
         lambda key, name: ("families", [{"name": name}])
     ),
 }
-INTO_GATEWAY_2_0_0: dict[str, Rule] = {
-    **INTO_GATEWAY,
-    "launch.status.name": lambda key, value: ("abbrev", value),
-}
+INTO_GATEWAY: dict[str, Rule] = {**SHAPE_CHANGES, **_FAMILY}
+INTO_GATEWAY_2_0_0: dict[str, Rule] = {**SHAPE_CHANGES_2_0_0, **_FAMILY}
 NOT_DATA = {"launch.type": "the 2.2.0 serializer's kind ('normal'), not data"}
 
 
