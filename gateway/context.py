@@ -27,6 +27,8 @@ class Context:
     loaders: Loaders
     #: (field node id, entity class) -> LL2 keys selected below it.
     selections: dict[tuple[int, type], frozenset[str]] = field(default_factory=dict)
+    #: (field node id, resource) -> the LL2 mode chosen for that list field.
+    modes: dict[tuple[int, str], str | None] = field(default_factory=dict)
 
     @classmethod
     def create(

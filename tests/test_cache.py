@@ -11,22 +11,12 @@ import pytest
 from gateway.cache import Cache, CacheEntry, MemoryCache, open_cache
 from gateway.cache.policy import CATALOGUE, EVENTS, NEVER, POLICY, REFERENCE, STALE_FOR, ttl_for
 from gateway.upstream.paths import RESOURCE_PATHS
+from tests.fake_clock import FakeClock
 from tests.redis_fixture import redis_prefix, redis_url
 
 __all__ = ["redis_prefix", "redis_url"]  # fixtures, imported for pytest to find
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

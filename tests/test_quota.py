@@ -9,6 +9,7 @@ import math
 import pytest
 
 from gateway.upstream.quota import Quota, RedisTokenBucket, TokenBucket
+from tests.fake_clock import FakeClock
 from tests.redis_fixture import redis_prefix, redis_url
 
 __all__ = ["redis_prefix", "redis_url"]  # fixtures, imported for pytest to find
@@ -16,20 +17,9 @@ __all__ = ["redis_prefix", "redis_url"]  # fixtures, imported for pytest to find
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(500.0)
 
 
 async def grants(quota: Quota, tries: int) -> int:

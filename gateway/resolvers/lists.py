@@ -64,7 +64,10 @@ async def fetch_connection(
     query["limit"] = str(max(first, 1))
     query["offset"] = str(offset)
     nodes = _node_selections(info)
-    mode = lightest_list_mode(resource, nodes, info._raw_info.fragments)
+    memo = (id(info._raw_info.field_nodes[0]), resource)
+    if memo not in info.context.modes:
+        info.context.modes[memo] = lightest_list_mode(resource, nodes, info._raw_info.fragments)
+    mode = info.context.modes[memo]
     if mode is not None:
         query["mode"] = mode
     context = info.context

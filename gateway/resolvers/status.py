@@ -16,7 +16,6 @@ async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
     """How the gateway is spending its LL2 budget; never calls LL2."""
     upstream = info.context.upstream
     stats = await upstream.cache.stats()
-    looked_up = stats.hits + stats.misses
     return UpstreamStatus(
         url=redact_url(upstream.client.base_url),
         calls=upstream.calls,
@@ -31,7 +30,7 @@ async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
             hits=stats.hits,
             stale_hits=stats.stale_hits,
             misses=stats.misses,
-            hit_rate=stats.hits / looked_up if looked_up else None,
+            hit_rate=stats.hit_rate,
             entries=stats.entries,
             bytes=stats.bytes,
         ),
