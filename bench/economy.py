@@ -30,7 +30,7 @@ from gateway.schema import schema
 from gateway.server import create_app
 from gateway.settings import Settings
 from gateway.types.base import Entity
-from gateway.upstream.paths import detail_path
+from gateway.ll2 import resource
 
 
 class _AddIdentity(Visitor):
@@ -114,11 +114,11 @@ async def _naive(
     list_bytes = {c.path: c.bytes for c in cold_log}
     total = 0
     async with aiohttp.ClientSession() as http:
-        for resource, id in calls:
+        for name, id in calls:
             if id is None:
                 total += min(list_bytes.values(), default=0)
                 continue
-            path = detail_path(resource, id)
+            path = resource(name).detail_path(id)
             if path not in sizes:
                 logged = len(upstream.state.log)
                 async with http.get(upstream.url + path) as response:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from gateway.loaders import EntityStore, Loaders
+from gateway.loaders import RequestLoader
 from gateway.settings import Settings
+from gateway.upstream.dryrun import DryRun
 from gateway.upstream.fetcher import Upstream
 from gateway.upstream.session import UpstreamSession
 from gateway.upstream.versions import adapter_for
@@ -17,18 +18,15 @@ from gateway.upstream.versions import adapter_for
 __all__ = ["Context"]
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Context:
     settings: Settings
     upstream: Upstream
     request: web.Request | None
-    session: UpstreamSession
-    store: EntityStore
-    loaders: Loaders
-    #: (field node id, entity class) -> LL2 keys selected below it.
-    selections: dict[tuple[int, type], frozenset[str]] = field(default_factory=dict)
-    #: (field node id, resource) -> the LL2 mode chosen for that list field.
-    modes: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    #: The request's loading (:class:`gateway.types.resolving.RequestData`).
+    data: RequestLoader
+    #: Plan instead of calling: the session's upstream is a dry run (``X-Explain``).
+    explain: bool = False
 
     @classmethod
     def create(
@@ -40,27 +38,15 @@ class Context:
         explain: bool = False,
     ) -> Context:
         session = UpstreamSession(
-            upstream,
-            explain=explain,
+            DryRun(upstream) if explain else upstream,
             deadline=time.monotonic() + settings.request_timeout,
             version=adapter_for(settings.ll2_version),
         )
-        store = EntityStore()
-        return cls(
-            settings=settings,
-            upstream=upstream,
-            request=request,
-            session=session,
-            store=store,
-            loaders=Loaders(session, store),
-        )
+        return cls(settings, upstream, request, RequestLoader(session), explain)
 
     @property
-    def explain(self) -> bool:
-        return self.session.explain
+    def session(self) -> UpstreamSession:
+        return self.data.session
 
     def extensions(self) -> dict[str, Any]:
-        report = self.session.tally.as_extension()
-        if self.explain:
-            report["planned"] = self.session.tally.planned
-        return {"upstream": report}
+        return {"upstream": self.session.tally.as_extension(explain=self.explain)}

@@ -9,9 +9,10 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from gateway.extensions.introspection import IntrospectionSwitch
+from gateway.extensions.limits import OperationLimits
 from gateway.resolvers.query import Query
-from gateway.server.introspection import IntrospectionSwitch
-from gateway.server.limits import OperationLimits
+from gateway.types.resolving import GatewayInfo
 from gateway.types.scalars import SCALAR_MAP
 
 __all__ = ["GatewaySchema", "build_schema", "schema"]
@@ -25,7 +26,7 @@ class GatewaySchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
-        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(scalar_map=SCALAR_MAP, info_class=GatewayInfo),
         extensions=[
             IntrospectionSwitch,
             OperationLimits,  # before the caches: it refuses before they parse or validate

@@ -1,6 +1,6 @@
-"""Build ``gateway/offline/data/spec-2.0.0.json`` and ``spec-2.2.0.json``: LL2's older versions.
+"""Build ``gateway/ll2/data/spec-2.0.0.json`` and ``spec-2.2.0.json``: LL2's older versions.
 
-They have the format of ``spec.json`` (see :mod:`gateway.offline.spec`), restricted to the
+They have the format of ``spec.json`` (see :mod:`gateway.ll2.spec`), restricted to the
 gateway's resources, and are read by the offline emulator (to serve ``/2.0.0/`` and
 ``/2.2.0/``) and by the gateway's version adapters (``gateway/upstream/versions/``).
 
@@ -25,7 +25,7 @@ list serializer's own plain fields (Django REST Framework's default).
 
 Usage::
 
-    python scripts/build_legacy_specs.py [--shared ../shared] [--out-dir gateway/offline/data]
+    python scripts/build_legacy_specs.py [--shared ../shared] [--out-dir gateway/ll2/data]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared"
-DEFAULT_OUT = ROOT / "gateway" / "offline" / "data"
+DEFAULT_OUT = ROOT / "gateway" / "ll2" / "data"
 
 VERSIONS = ("2.0.0", "2.2.0")
 #: version -> the seed page that shows it, and the serializer of its root object.
@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     swagger = json.loads((args.shared / "ll2" / "swagger-2.2.0.json").read_text())
-    spec = json.loads((ROOT / "gateway" / "offline" / "data" / "spec.json").read_text())
+    spec = json.loads((ROOT / "gateway" / "ll2" / "data" / "spec.json").read_text())
     for version in VERSIONS:
         built = build(version, swagger, spec, seed_body(args.shared, SEEDS[version][0]))
         out = args.out_dir / f"spec-{version}.json"

@@ -8,7 +8,7 @@ Usage (from the repository root)::
 
 The inputs are the seed pages (``shared/seeds``) and real LL2 2.3.0 responses
 (``shared/ll2``); the format of the output is described in
-``gateway/offline/entities.py``.  The build is deterministic: the same inputs give the
+``gateway/ll2/resources.py``.  The build is deterministic: the same inputs give the
 same bytes (sorted keys, sources visited in a fixed order, gzip without a timestamp),
 so the snapshot can be committed and rebuilt to check it.
 """
@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import io
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO))
 
 from snapshot.derive import Deriver  # noqa: E402
 from snapshot.legacy import LegacyConverter, Lookups  # noqa: E402
@@ -34,30 +33,19 @@ from snapshot.schema import Schemas  # noqa: E402
 from snapshot.sources import SPEC_VERSION, Source, load_sources  # noqa: E402
 from snapshot.store import EntityStore, Normaliser, is_ref  # noqa: E402
 
+from gateway.ll2.resources import ENTITY_SCHEMAS, RESOURCE_PATHS  # noqa: E402
+
 DEFAULT_SHARED = REPO.parent / "shared"
 DEFAULT_OUT = REPO / "gateway" / "offline" / "data" / "snapshot.json.gz"
 EXTRACT = Path("ll2") / "2.3.0-spacecraft-domain-extract.json"
-
-
-def load_contract() -> ModuleType:
-    """``gateway/offline/entities.py``, loaded by path so that building the snapshot never
-    imports the gateway package (and its web dependencies)."""
-    path = REPO / "gateway" / "offline" / "entities.py"
-    spec = importlib.util.spec_from_file_location("_snapshot_entities", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Build:
     """One snapshot build: sources in, ``{"meta", "entities"}`` out, plus a report."""
 
     def __init__(self, shared: Path) -> None:
-        contract = load_contract()
-        self.resources: list[str] = list(contract.RESOURCES)
-        self.entity_schemas: dict[str, str] = dict(contract.ENTITY_SCHEMAS)
+        self.resources: list[str] = list(RESOURCE_PATHS)
+        self.entity_schemas: dict[str, str] = dict(ENTITY_SCHEMAS)
         self.schemas = Schemas.load(shared / EXTRACT)
         self.sources: list[Source] = load_sources(shared, self.schemas)
         self.lookups = Lookups()

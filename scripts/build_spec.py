@@ -1,4 +1,4 @@
-"""Build ``gateway/offline/data/spec.json``: what the offline LL2 emulator needs to know.
+"""Build ``gateway/ll2/data/spec.json``: LL2 2.3.0's endpoints and serializers, as data.
 
 The LL2 digest (``2.3.0-spacecraft-domain-extract.json``) keeps its facts as prose and
 type strings ("Fields searched - `name`", "Image|null [readOnly]").  Parsing them once
@@ -17,35 +17,28 @@ keep the serializer's order (which is the order LL2 renders them in).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_entities() -> Any:
-    """Import the contract module by path, without importing the (aiohttp) package."""
-    path = ROOT / "gateway" / "offline" / "entities.py"
-    spec = importlib.util.spec_from_file_location("_ll2_entities", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, str(ROOT))
+from gateway.ll2.resources import ENTITY_SCHEMAS as _SCHEMAS  # noqa: E402
+from gateway.ll2.resources import RESOURCE_PATHS  # noqa: E402
 
-
-_entities = _load_entities()
-ENTITY_SCHEMAS: dict[str, str] = _entities.ENTITY_SCHEMAS
-RESOURCES: dict[str, str] = _entities.RESOURCES
+ENTITY_SCHEMAS: dict[str, str] = dict(_SCHEMAS)
+RESOURCES: dict[str, str] = dict(RESOURCE_PATHS)
 
 VERSION = "2.3.0"
 PREFIX = f"/{VERSION}/"
 SHARED_LL2 = ROOT.parent / "shared" / "ll2"
 DEFAULT_EXTRACT = SHARED_LL2 / "2.3.0-spacecraft-domain-extract.json"
 DEFAULT_OPENAPI = SHARED_LL2 / "openapi-2.3.0.json"
-DEFAULT_OUT = ROOT / "gateway" / "offline" / "data" / "spec.json"
+DEFAULT_OUT = ROOT / "gateway" / "ll2" / "data" / "spec.json"
 
 #: query parameters handled by pagination, search and ordering, not by filters.
 CONTROL_PARAMS = frozenset({"limit", "offset", "ordering", "search", "mode", "format"})

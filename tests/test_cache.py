@@ -10,7 +10,7 @@ import pytest
 
 from gateway.cache import Cache, CacheEntry, MemoryCache, open_cache
 from gateway.cache.policy import CATALOGUE, EVENTS, NEVER, POLICY, REFERENCE, STALE_FOR, ttl_for
-from gateway.upstream.paths import RESOURCE_PATHS
+from gateway.ll2 import RESOURCE_PATHS
 from tests.fake_clock import FakeClock
 from tests.redis_fixture import redis_prefix, redis_url
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gateway.server.limits import max_body_bytes
+from gateway.extensions.limits import max_body_bytes
 from gateway.settings import Settings
 from tests.harness import Gateway
 

@@ -26,9 +26,9 @@ from graphql import build_schema
 
 from bench.operations import OPERATIONS
 from gateway.errors import BadUserInput
-from gateway.loaders.planner import COMMA_ID_FILTERS
+from gateway.ll2 import RESOURCES
 from gateway.offline import load_snapshot, load_spec, start_offline_upstream
-from gateway.offline.spec import load_version_spec
+from gateway.ll2.spec import load_version_spec
 from gateway.schema import schema as gateway_schema
 from gateway.settings import Settings
 from gateway.upstream.versions import VERSIONS, adapter_for
@@ -428,8 +428,11 @@ def test_adapters_are_known_by_version() -> None:
 
     assert UPSTREAM_VERSIONS == VERSIONS
     assert [adapter_for(v).version for v in VERSIONS] == list(VERSIONS)
-    assert adapter_for("2.3.0").comma_id_filters == COMMA_ID_FILTERS
-    assert not adapter_for("2.2.0").comma_id_filters and not adapter_for("2.0.0").comma_id_filters
+    for name, record in RESOURCES.items():
+        assert adapter_for("2.3.0").comma_id_filter(name) == record.comma_id_filter
+        assert adapter_for("2.2.0").comma_id_filter(name) is None
+        assert adapter_for("2.0.0").comma_id_filter(name) is None
+    assert adapter_for("2.3.0").comma_id_filter("launches") == "id"
     with pytest.raises(ValueError):
         adapter_for("1.4.0")
 
@@ -549,10 +552,10 @@ def test_the_old_descriptions_are_rebuilt_identically() -> None:
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     swagger = json.loads((SHARED / "ll2" / "swagger-2.2.0.json").read_text())
-    current = json.loads((root / "gateway" / "offline" / "data" / "spec.json").read_text())
+    current = json.loads((root / "gateway" / "ll2" / "data" / "spec.json").read_text())
     for version in OLD:
         built = script.build(version, swagger, current, seed(script.SEEDS[version][0]))
-        packaged = root / "gateway" / "offline" / "data" / f"spec-{version}.json"
+        packaged = root / "gateway" / "ll2" / "data" / f"spec-{version}.json"
         assert json.loads(packaged.read_text()) == built, version
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from gateway.loaders.planner import PAGE, BatchPlan, plan_batch
-from gateway.loaders.store import EntityStore
+from gateway.ll2 import RESOURCES
+from gateway.planning.batch import PAGE, BatchPlan, plan_batch
 from gateway.types.base import Entity
+from gateway.types.store import EntityStore
 from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["EntityLoader"]
@@ -18,7 +19,7 @@ __all__ = ["EntityLoader"]
 class EntityLoader(DataLoader[str, Entity | None]):
     """Loads the entities of one resource by id, all ids of an event-loop tick at once.
 
-    The batch is planned by :func:`gateway.loaders.planner.plan_batch`; whatever the
+    The batch is planned by :func:`gateway.planning.batch.plan_batch`; whatever the
     plan, each answer merges into the object the request already holds, and an id
     LL2 does not have loads as None.
     """
@@ -36,10 +37,10 @@ class EntityLoader(DataLoader[str, Entity | None]):
     def plan(self, ids: list[str]) -> BatchPlan:
         version = self.session.version
         return plan_batch(
-            self.resource,
+            RESOURCES[self.resource],
             len(ids),
             self.session.table_size(self.resource),
-            comma_filters=version.comma_id_filters,
+            comma_filter=version.comma_id_filter(self.resource),
             sweepable=version.sweepable(self.resource),
         )
 
@@ -58,7 +59,7 @@ class EntityLoader(DataLoader[str, Entity | None]):
     async def _fetch(self, ids: list[str]) -> dict[str, Any]:
         """Entities (or the exception each failed with) for ids the cache lacks."""
         plan = self.plan(ids)
-        self.session.tally.planned_calls += plan.calls
+        self.session.plan(plan.calls)
         if plan.strategy == "singles":
             results = await asyncio.gather(*(self._one(i) for i in ids), return_exceptions=True)
             return dict(zip(ids, results, strict=True))
@@ -102,7 +103,8 @@ class EntityLoader(DataLoader[str, Entity | None]):
         return found
 
     async def _comma(self, ids: list[str]) -> dict[str, Entity]:
-        name = self.session.version.comma_id_filters[self.resource]
+        name = self.session.version.comma_id_filter(self.resource)
+        assert name is not None, "planned as comma only where the version has the filter"
         chunks = [ids[i : i + PAGE] for i in range(0, len(ids), PAGE)]
         pages = await asyncio.gather(
             *(self._page({**self._list_params(), name: ",".join(chunk)}) for chunk in chunks)

@@ -31,12 +31,13 @@ and :mod:`gateway.offline.query`; the fault kinds in :mod:`gateway.offline.fault
 
 from __future__ import annotations
 
+from gateway.ll2.spec import ApiSpec, load_spec
+
 from .faults import Fault, Faults
 from .keys import UPSTREAM
 from .runner import RunningUpstream, run, start_offline_upstream
 from .server import create_app
 from .snapshot import Snapshot, load_snapshot
-from .spec import ApiSpec, load_spec
 from .state import LoggedRequest, OfflineUpstream
 
 __all__ = [

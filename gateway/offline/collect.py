@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .entities import ENTITY_SCHEMAS
+from gateway.ll2.resources import ENTITY_SCHEMAS
+from gateway.ll2.spec import ApiSpec
+
 from .snapshot import Record, Snapshot, id_sort_key, is_ref
-from .spec import ApiSpec
 
 __all__ = ["InlineCatalog", "inline_catalog"]
 

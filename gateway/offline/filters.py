@@ -27,9 +27,10 @@ from typing import Any, Final
 
 from multidict import MultiMapping
 
+from gateway.ll2.spec import EndpointSpec, FilterSpec
+
 from .paths import record_path
 from .snapshot import Record, Snapshot
-from .spec import EndpointSpec, FilterSpec
 from .values import parse_date, parse_datetime
 
 __all__ = [

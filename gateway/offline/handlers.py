@@ -14,12 +14,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from gateway.ll2.spec import EndpointSpec
+
 from .filters import FilterError, apply_filters, compile_filters
 from .keys import RENDERED_SCHEMA, UPSTREAM
 from .query import last_value, order, paginate, search
 from .responses import detail, json_response
 from .snapshot import Record
-from .spec import EndpointSpec
 from .state import OfflineUpstream
 
 __all__ = ["base_url", "client_ident", "make_handler", "make_root_handler", "throttle_handler"]

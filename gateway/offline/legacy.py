@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.ll2.spec import FieldSpec, SchemaSpec
+
 from .render import Renderer, object_url
 from .snapshot import Record, is_ref
-from .spec import FieldSpec, SchemaSpec
 
 __all__ = ["LEGACY_KEY", "LegacyRenderer"]
 

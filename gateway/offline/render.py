@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from .entities import RESOURCES
+from gateway.ll2.resources import RESOURCE_PATHS
+from gateway.ll2.spec import ApiSpec, FieldSpec, SchemaSpec
+
 from .snapshot import Record, Snapshot, is_ref
-from .spec import ApiSpec, FieldSpec, SchemaSpec
 
 __all__ = ["Renderer", "entity_url", "object_url"]
 
@@ -26,7 +27,7 @@ _MAX_BASES = 4
 
 def entity_url(base: str, version: str, resource: str, id_: object) -> str:
     """The absolute URL LL2 gives an entity: ``{base}/2.3.0/{path}{id}/``."""
-    return f"{base}/{version}/{RESOURCES[resource]}{id_}/"
+    return f"{base}/{version}/{RESOURCE_PATHS[resource]}{id_}/"
 
 
 def object_url(base: str, version: str, url_path: str, id_: object) -> str:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.web_middlewares import normalize_path_middleware
 
+from gateway.ll2.spec import ApiSpec, load_spec
+
 from . import control
 from .faults import Faults
 from .handlers import make_handler, make_root_handler
 from .keys import UPSTREAM
 from .middleware import drf_errors, ll2_calls
 from .snapshot import Snapshot, load_snapshot
-from .spec import ApiSpec, load_spec
 from .state import OfflineUpstream
 
 __all__ = ["create_app"]

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gateway.ll2.spec import VERSIONS, ApiSpec, load_spec, load_version_spec
+
 from .collect import InlineCatalog, inline_catalog
 from .faults import Faults
 from .legacy import LegacyRenderer
 from .render import Renderer
 from .snapshot import Snapshot
-from .spec import VERSIONS, ApiSpec, load_spec, load_version_spec
 from .throttle import Throttle
 
 __all__ = ["LoggedRequest", "OfflineUpstream", "VersionView"]

@@ -1,1 +1,1 @@
-"""Root fields and the argument handling shared by every list."""
+"""The root ``Query`` and ``upstreamStatus``: what the schema's entry points resolve to."""

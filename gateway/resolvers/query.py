@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.resolvers.fields import listing, lookup
 from gateway.resolvers.status import upstream_status
 from gateway.types.agency import Agency, AgencyFilter, AgencyOrdering
 from gateway.types.astronaut import Astronaut, AstronautFilter, AstronautOrdering
@@ -16,6 +15,7 @@ from gateway.types.config import (
     SpacecraftFamilyFilter,
     SpacecraftFamilyOrdering,
 )
+from gateway.types.fields import listing, lookup
 from gateway.types.flight import SpacecraftFlight, SpacecraftFlightFilter
 from gateway.types.spacecraft import Spacecraft, SpacecraftFilter, SpacecraftOrdering
 from gateway.types.station import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
 from gateway.server.cors import cors_middleware
 from gateway.server.lifecycle import upstream_context
-from gateway.server.limits import max_body_bytes
 from gateway.server.state import APP_STATE, AppState
 from gateway.server.view import GatewayView
 from gateway.settings import Settings

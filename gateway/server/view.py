@@ -13,10 +13,9 @@ from graphql import ExecutionResult
 from strawberry.aiohttp.views import GraphQLView
 
 from gateway.context import Context
+from gateway.extensions.limits import max_body_bytes
 from gateway.server.errors import format_error, http_error_body
-from gateway.server.limits import max_body_bytes
 from gateway.server.state import AppState
-from gateway.upstream.fetcher import Planned
 
 __all__ = ["GatewayView"]
 
@@ -96,8 +95,6 @@ class GatewayView(GraphQLView[Context, None]):
         body: dict[str, Any] = {"data": result.data}
         context = request.get(_CONTEXT)
         errors = [format_error(e) for e in result.errors or ()]
-        if context is not None and context.explain:
-            errors = [e for e in errors if e["extensions"]["code"] != Planned.code]
         if errors:
             body["errors"] = errors
         extensions = dict(result.extensions or {})

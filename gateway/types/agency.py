@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from gateway.resolvers.fields import listing
 from gateway.types.arguments import FilterInput, IntRange, ordering_enum
 from gateway.types.base import Entity, legacy_only, related
 from gateway.types.common import AgencyType, Country, Image, SocialMediaLink
+from gateway.types.fields import listing
 
 if TYPE_CHECKING:
     from gateway.types.config import SpacecraftConfig, SpacecraftConfigOrdering

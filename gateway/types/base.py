@@ -6,7 +6,7 @@ spacecraft...: an LL2 resource with its own endpoint, embedded in several
 representations of different richness).  Both are built by ``from_data``, which
 learns from the Strawberry definition, once per class, how each LL2 key converts.
 
-Entities are interned per request by :class:`gateway.loaders.store.EntityStore`:
+Entities are interned per request by :class:`gateway.types.store.EntityStore`:
 whichever representation an agency arrives in, the request holds one ``Agency``
 object, and richer representations merge into it.  Relations to entities are
 fields made by :func:`related`: their resolver hands back the object when it holds
@@ -24,8 +24,10 @@ import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.lazy_type import LazyType
 
+from gateway.types.resolving import GatewayInfo
+
 if TYPE_CHECKING:
-    from gateway.loaders.store import EntityStore
+    from gateway.types.store import EntityStore
 
 __all__ = ["Entity", "Value", "legacy_only", "related"]
 
@@ -203,19 +205,18 @@ def related(description: str | None = None, *, via: str | None = None) -> Any:
     ``via`` names a relation whose detailed representation is the only one carrying
     this field (a docking location's ``currently_docked`` comes with its station).
     """
-    from gateway.loaders.complete import complete, complete_via
-
     if via is None:
 
-        def resolve(root: Any, info: strawberry.Info) -> Any:
-            return complete(info, root._rel.get(info.python_name))
+        def resolve(root: Any, info: GatewayInfo) -> object:
+            return info.context.data.complete(info, root._rel.get(info.python_name))
 
     else:
+        carrier = via
 
-        def resolve(root: Any, info: strawberry.Info) -> Any:
+        def resolve(root: Any, info: GatewayInfo) -> object:
             if info.python_name in root._keys:
-                return complete(info, root._rel.get(info.python_name))
-            return complete_via(info, root, via)
+                return info.context.data.complete(info, root._rel.get(info.python_name))
+            return info.context.data.complete_via(info, root, carrier)
 
     resolve._ll2_relation = True  # type: ignore[attr-defined]
     return strawberry.field(resolver=resolve, description=description)

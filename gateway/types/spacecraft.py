@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from gateway.resolvers.fields import listing
 from gateway.types.arguments import FilterInput, ordering_enum
 from gateway.types.base import Entity, related
 from gateway.types.common import Image, SpacecraftStatus
 from gateway.types.config import SpacecraftConfig
+from gateway.types.fields import listing
 from gateway.types.scalars import Duration, duration_seconds
 
 if TYPE_CHECKING:

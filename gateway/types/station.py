@@ -6,12 +6,12 @@ from typing import ClassVar
 
 import strawberry
 
-from gateway.resolvers.fields import listing
 from gateway.types.agency import Agency
 from gateway.types.arguments import DateTimeBounds, FilterInput, IntRange, ordering_enum
 from gateway.types.base import Entity, Value, legacy_only, related
 from gateway.types.common import Image
 from gateway.types.config import SpacecraftConfig
+from gateway.types.fields import listing
 from gateway.types.flight import SpacecraftFlight
 from gateway.types.landing import Landing
 from gateway.types.launch import Launch, Program

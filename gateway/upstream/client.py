@@ -38,6 +38,8 @@ class UpstreamResponse:
     seconds: float
     #: The body as received, for the cache.
     body: bytes = b""
+    #: Made up by a dry run (explain mode): no LL2 call stands behind it.
+    planned: bool = False
 
 
 class LL2Client:

@@ -18,14 +18,14 @@ import asyncio
 import collections
 import random
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 import orjson
 
 from gateway.errors import (
-    GatewayError,
     UpstreamError,
     UpstreamRateLimited,
     UpstreamTimeout,
@@ -33,50 +33,37 @@ from gateway.errors import (
 )
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import LL2Client, UpstreamResponse
+from gateway.upstream.tally import Tally
 
 if TYPE_CHECKING:
     from gateway.cache import Cache
+    from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
-__all__ = ["Planned", "RecentError", "Tally", "Upstream", "cache_key"]
+__all__ = ["Fetching", "RecentError", "Upstream", "cache_key"]
 
 
-class Planned(GatewayError):
-    """Raised in explain mode in place of an upstream call (the call is recorded)."""
+class Fetching(Protocol):
+    """What a request's session needs of the way to LL2: :class:`Upstream`, or a
+    :class:`~gateway.upstream.dryrun.DryRun` of it in explain mode."""
 
-    code = "UPSTREAM_CALL_PLANNED"
+    @property
+    def table_sizes(self) -> dict[str, int]: ...
 
+    async def get(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        tally: Tally,
+        *,
+        deadline: float | None = None,
+    ) -> UpstreamResponse: ...
 
-@dataclass(slots=True)
-class Tally:
-    """One GraphQL request's upstream cost: ``extensions.upstream``."""
+    async def peek(
+        self, path: str, params: dict[str, str] | None, tally: Tally
+    ) -> UpstreamResponse | None: ...
 
-    requests: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-    cache_hits: int = 0
-    coalesced: int = 0
-    deduplicated: int = 0
-    #: Calls the planner decided on: one per root fetch, each batch's planned cost.
-    planned_calls: int = 0
-    stale: list[str] = field(default_factory=list)
-    planned: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[str] = field(default_factory=list)
-
-    def as_extension(self) -> dict[str, Any]:
-        report: dict[str, Any] = {
-            "requests": self.requests,
-            "cacheHits": self.cache_hits,
-            "coalesced": self.coalesced,
-            "deduplicated": self.deduplicated,
-            "plannedCalls": self.planned_calls,
-            "bytesReceived": self.bytes,
-            "timeMs": round(self.seconds * 1000, 1),
-            "calls": self.calls,
-        }
-        if self.stale:
-            report["stale"] = self.stale
-        return report
+    async def remember(self, path: str, item: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +107,7 @@ class Upstream:
         *,
         cache: Cache,
         quota: Quota,
-        ttl_for: Any,
+        ttl_for: Callable[[str], Freshness],
         breaker: CircuitBreaker | None = None,
         retries: int = 2,
         backoff: float = 0.2,
@@ -146,7 +133,6 @@ class Upstream:
         params: dict[str, str] | None,
         tally: Tally,
         *,
-        explain: bool = False,
         deadline: float | None = None,
     ) -> UpstreamResponse:
         """LL2's answer to ``GET path?params``, by the cheapest means; ``deadline`` is
@@ -154,14 +140,11 @@ class Upstream:
         key = cache_key(path, params)
         entry = await self.cache.get(key)
         if entry is not None and entry.fresh:
-            tally.cache_hits += 1
+            tally.hit()
             return _unpack(entry.value)
-        if explain:
-            tally.planned.append({"path": path, "params": dict(params or {})})
-            raise Planned(f"explain: would call LL2 {key}")
         shared = self._inflight.get(key)
         if shared is not None:
-            tally.coalesced += 1
+            tally.joined()
             return await asyncio.shield(shared)
         future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
@@ -184,7 +167,7 @@ class Upstream:
         entry = await self.cache.get(cache_key(path, params))
         if entry is None or not entry.fresh:
             return None
-        tally.cache_hits += 1
+        tally.hit()
         return _unpack(entry.value)
 
     async def _call(
@@ -202,11 +185,10 @@ class Upstream:
         except UpstreamError as exc:
             self.errors.append(RecentError(time.time(), key, exc.code, exc.message))
             if stale is not None:
-                tally.stale.append(key)
+                tally.served_stale(key)
                 return _unpack(stale.value)
             raise
-        tally.bytes += response.nbytes
-        tally.seconds += response.seconds
+        tally.received(response.nbytes, response.seconds)
         ttl, stale_ttl = self.ttl_for(path)
         await self.cache.set(key, _pack(response), ttl=ttl, stale_ttl=stale_ttl)
         return response
@@ -231,8 +213,7 @@ class Upstream:
             try:
                 await self._take_token()
                 self.calls += 1
-                tally.requests += 1
-                tally.calls.append(key)
+                tally.called(key)
                 try:
                     async with self._slots:
                         response = await self._timed(self.client.get(path, params), deadline)

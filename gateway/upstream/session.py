@@ -2,7 +2,9 @@
 
 Identical GETs within a request share one task, so no upstream request repeats
 within a query however the resolvers ask; the process-wide :class:`Upstream`
-below adds the cache, coalescing across requests and the quota.
+below adds the cache, coalescing across requests and the quota (in explain mode a
+:class:`~gateway.upstream.dryrun.DryRun` of it records the calls instead).  The
+session owns the request's :class:`~gateway.upstream.tally.Tally`.
 
 The session holds the adapter of the upstream's LL2 version (``version``): it chooses
 the paths, and every object received is normalised into the 2.3.0 shape right here.
@@ -17,7 +19,8 @@ from typing import Any
 
 from gateway.errors import UpstreamBadResponse
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.fetcher import Tally, Upstream
+from gateway.upstream.fetcher import Fetching
+from gateway.upstream.tally import Tally
 from gateway.upstream.versions import VersionAdapter, current
 
 __all__ = ["Page", "UpstreamSession"]
@@ -46,9 +49,7 @@ class Page:
 
 @dataclass
 class UpstreamSession:
-    upstream: Upstream
-    #: Plan instead of calling: record each call LL2 would get (``explain``).
-    explain: bool = False
+    upstream: Fetching
     #: ``time.monotonic()`` by which the request must be answered; retries stop short of it.
     deadline: float | None = None
     tally: Tally = field(default_factory=Tally)
@@ -63,20 +64,19 @@ class UpstreamSession:
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(
-                self.upstream.get(
-                    path, params, self.tally, explain=self.explain, deadline=self.deadline
-                )
+                self.upstream.get(path, params, self.tally, deadline=self.deadline)
             )
             task.add_done_callback(_retrieve)
             self._tasks[key] = task
         else:
-            self.tally.deduplicated += 1
+            self.tally.repeated()
         return await asyncio.shield(task)
 
     async def page(self, resource: str, params: dict[str, str], *, whole: bool = False) -> Page:
         """A list page; ``whole`` says every result has its detail endpoint's shape."""
         version = self.version
-        data = (await self.get(version.list_path(resource), params)).data
+        response = await self.get(version.list_path(resource), params)
+        data = response.data
         if (
             not isinstance(data, dict)
             or not isinstance(data.get("results"), list)
@@ -84,6 +84,8 @@ class UpstreamSession:
         ):
             raise UpstreamBadResponse(f"LL2 sent a {resource} page without count and results")
         results = [r for r in data["results"] if isinstance(r, dict)]
+        if response.planned:
+            return Page(0, [])
         if not _filtered(params):
             self.upstream.table_sizes[resource] = data["count"]
         if whole:
@@ -95,6 +97,10 @@ class UpstreamSession:
 
     def table_size(self, resource: str) -> int | None:
         return self.upstream.table_sizes.get(resource)
+
+    def plan(self, calls: int) -> None:
+        """The planner chose a way to LL2 that costs ``calls`` calls."""
+        self.tally.plan(calls)
 
     async def cached_detail(self, resource: str, id: str) -> dict[str, Any] | None:
         """A record's detail answer if the cache holds it fresh; never calls LL2."""

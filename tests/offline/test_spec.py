@@ -13,7 +13,7 @@ from gateway.offline import ApiSpec
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_LL2 = REPO.parent / "shared" / "ll2"
-PACKAGED = REPO / "gateway" / "offline" / "data" / "spec.json"
+PACKAGED = REPO / "gateway" / "ll2" / "data" / "spec.json"
 
 
 def _build_spec_module() -> ModuleType:

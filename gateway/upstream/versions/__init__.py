@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 
+from gateway.ll2 import VERSIONS
 from gateway.upstream.versions.base import VersionAdapter
 
 __all__ = ["VERSIONS", "VersionAdapter", "adapter_for", "current"]
-
-#: LL2 versions with an adapter, oldest first.
-VERSIONS = ("2.0.0", "2.2.0", "2.3.0")
 
 
 @functools.cache

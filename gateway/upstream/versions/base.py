@@ -11,39 +11,55 @@ upstream edge and makes one LL2 version look like that:
 * **shapes** - :meth:`VersionAdapter.normalise` turns each object the version sends into
   the 2.3.0 shape, nested objects included;
 * **planning facts** - which list pages hold whole detail objects, the richest list mode,
-  the comma-list id filters, and which keys the version never sends for a resource (so
-  selecting them costs no call: they are null), so the planner never trusts a page for
-  more than it has, nor fetches what no answer holds.
+  the comma-list id filters, and which keys the version ever sends for a resource (the
+  planner asks no call for the others: they are null), so the planner never trusts a
+  page for more than it has, nor fetches what no answer holds.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from gateway.errors import BadUserInput
+from gateway.ll2 import RESOURCES, ResourceApi, api
 
 __all__ = ["VersionAdapter"]
 
 
 class VersionAdapter:
-    """One LL2 version, as the gateway's upstream code sees it."""
+    """One LL2 version, as the gateway's upstream code sees it.
+
+    Paths and planning facts come from the version's description
+    (:func:`gateway.ll2.api`); a subclass says how parameters and shapes translate.
+    """
 
     #: The LL2 version, e.g. ``"2.2.0"``.
     version: ClassVar[str]
-    #: resource -> its list filter that takes comma-separated ids (``launches?id=a,b``).
-    comma_id_filters: Mapping[str, str] = {}
+
+    def served(self, resource: str) -> ResourceApi | None:
+        """``resource`` as this version serves it; None when it has no endpoint for it."""
+        return api(resource, self.version)
+
+    def _served(self, resource: str) -> ResourceApi:
+        served = api(resource, self.version)
+        if served is None:
+            raise self.unsupported(resource)
+        return served
 
     def supports(self, resource: str) -> bool:
         """Whether this version has endpoints for ``resource``."""
-        raise NotImplementedError
+        return resource in RESOURCES and api(resource, self.version) is not None
 
     def list_path(self, resource: str) -> str:
-        raise NotImplementedError
+        return self._served(resource).list_path
 
     def detail_path(self, resource: str, id: str) -> str:
-        return f"{self.list_path(resource)}{id}/"
+        return self._served(resource).detail_path(id)
+
+    def comma_id_filter(self, resource: str) -> str | None:
+        """The list filter taking comma-separated ids in this version, if any."""
+        return None
 
     def map_params(self, resource: str, params: Mapping[str, str]) -> dict[str, str]:
         """The query of a 2.3.0 list request, in this version's terms.
@@ -61,32 +77,23 @@ class VersionAdapter:
     def is_whole(self, resource: str, mode: str | None) -> bool:
         """Whether a list page asked in ``mode`` holds each object as its detail
         endpoint does (then the page completes the objects and feeds the detail cache)."""
-        raise NotImplementedError
+        served = self.served(resource)
+        return served is not None and served.is_whole(mode)
 
     def richest_mode(self, resource: str) -> str | None:
         """The list mode that says the most (what batch loads ask for), if modes exist."""
-        raise NotImplementedError
+        served = self.served(resource)
+        return served.richest_mode if served is not None else None
 
     def sweepable(self, resource: str) -> bool:
         """Whether a loader batch may read whole list pages instead of ``/{id}/`` calls."""
-        raise NotImplementedError
+        served = self.served(resource)
+        return served is not None and served.sweepable
 
     def sent_keys(self, resource: str) -> frozenset[str]:
         """Every 2.3.0-named key some answer of this version has for ``resource``."""
-        raise NotImplementedError
-
-    @functools.cache  # noqa: B019 - adapters live as long as the process
-    def absent(self, resource: str) -> frozenset[str]:
-        """Keys the gateway's type for ``resource`` reads that no answer of this version
-        has (2.3.0: the older versions' fields; 2.2.0: ``family``...): never worth a call."""
-        from gateway.loaders.selection import graphql_to_keys  # the loaders import us
-        from gateway.types.base import Entity
-
-        cls = Entity.registry.get(resource)
-        if cls is None:
-            return frozenset()
-        wanted = {key for key in graphql_to_keys(cls).values() if key and key[0] != "_"}
-        return frozenset(wanted - self.sent_keys(resource) - {"id"})
+        served = self.served(resource)
+        return served.sent_keys if served is not None else frozenset()
 
     def unsupported(self, resource: str) -> BadUserInput:
         """The error for a resource this version does not have."""

@@ -1,10 +1,10 @@
 """LL2 2.0.0 and 2.2.0: what the two older versions share, driven by their descriptions.
 
-Each older version is described by ``gateway/offline/data/spec-<version>.json`` (built by
+Each older version is described by ``gateway/ll2/data/spec-<version>.json`` (built by
 ``scripts/build_legacy_specs.py`` from the 2.2.0 Swagger description and the seeds), the
-same description the offline emulator serves it from.  Every old field there carries
-``source``, the place of its value in the 2.3.0 object, and every old filter the 2.3.0
-filter of the same meaning.  This adapter reads them backwards:
+same description the offline emulator serves it from (:mod:`gateway.ll2`).  Every old
+field there carries ``source``, the place of its value in the 2.3.0 object, and every
+old filter the 2.3.0 filter of the same meaning.  This adapter reads them backwards:
 
 * **shapes**: an old object is walked alongside its old serializer and the 2.3.0 one;
   ``image_url: "https://..."`` becomes ``image: {image_url: ...}`` (with
@@ -31,20 +31,12 @@ filter of the same meaning.  This adapter reads them backwards:
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 from gateway.errors import BadUserInput
-from gateway.offline.spec import (
-    ApiSpec,
-    EndpointSpec,
-    FieldSpec,
-    SchemaSpec,
-    load_spec,
-    load_version_spec,
-)
-from gateway.upstream.paths import RESOURCE_PATHS
+from gateway.ll2 import api
+from gateway.ll2.spec import ApiSpec, FieldSpec, SchemaSpec, load_spec, load_version_spec
 from gateway.upstream.versions.base import VersionAdapter
 
 __all__ = ["LegacyAdapter"]
@@ -69,35 +61,13 @@ class LegacyAdapter(VersionAdapter):
     def __init__(self) -> None:
         self.spec: ApiSpec = load_version_spec(self.version)
         self.current: ApiSpec = load_spec()
-        self._lists: dict[str, EndpointSpec] = {}
-        self._details: dict[str, EndpointSpec] = {}
-        for endpoint in self.spec.endpoints.values():
-            if endpoint.resource is None:
-                continue
-            table = self._lists if endpoint.kind == "list" else self._details
-            table[endpoint.resource] = endpoint
-        self._sent = self._sent_keys()
-
-    # -- paths ---------------------------------------------------------------------------
-
-    def supports(self, resource: str) -> bool:
-        return resource in self._lists
-
-    def _list(self, resource: str) -> EndpointSpec:
-        endpoint = self._lists.get(resource)
-        if endpoint is None:
-            raise self.unsupported(resource)
-        return endpoint
-
-    def list_path(self, resource: str) -> str:
-        return self._list(resource).path
 
     # -- parameters ------------------------------------------------------------------------
 
     def map_params(self, resource: str, params: Mapping[str, str]) -> dict[str, str]:
-        endpoint = self._list(resource)
-        current = self.current.endpoints.get(RESOURCE_PATHS[resource])
-        current_filters = {f.name: f for f in current.filters} if current else {}
+        endpoint = self._served(resource).listing
+        current = api(resource)
+        current_filters = current.filters if current is not None else {}
         by_source = {f.source: f for f in endpoint.filters if f.source}
         out: dict[str, str] = {}
         for name, value in params.items():
@@ -141,22 +111,11 @@ class LegacyAdapter(VersionAdapter):
             upstreamVersion=self.version,
         )
 
-    # -- planning facts ---------------------------------------------------------------------
-
-    def is_whole(self, resource: str, mode: str | None) -> bool:
-        listing, detail = self._lists.get(resource), self._details.get(resource)
-        return listing is not None and detail is not None and listing.schema == detail.schema
-
-    def richest_mode(self, resource: str) -> str | None:
-        return None
-
-    def sweepable(self, resource: str) -> bool:
-        return self.is_whole(resource, None)
-
     # -- shapes ---------------------------------------------------------------------------
 
     def normalise(self, resource: str, data: Any, *, detail: bool = False) -> Any:
-        endpoint = (self._details if detail else self._lists).get(resource)
+        served = self.served(resource)
+        endpoint = None if served is None else served.detail if detail else served.listing
         if endpoint is None or endpoint.schema is None or not isinstance(data, dict):
             return data
         return self._convert(data, self.spec.schemas[endpoint.schema], self._merged(resource))
@@ -164,8 +123,8 @@ class LegacyAdapter(VersionAdapter):
     @functools.cache  # noqa: B019 - adapters live as long as the process
     def _merged(self, resource: str) -> SchemaSpec:
         """Every 2.3.0 field of ``resource``'s serializers (the detail one's first)."""
-        path = RESOURCE_PATHS.get(resource, "")
-        detail = self.current.endpoints.get(f"{path}{{id}}/")
+        current = api(resource)
+        detail = current.detail if current is not None else None
         first = [detail.schema] if detail and detail.schema else []
         names = first + sorted(s.name for s in self.current.schemas.values())
         fields: dict[str, FieldSpec] = {}
@@ -223,16 +182,3 @@ class LegacyAdapter(VersionAdapter):
         if nf.ref is None and nf.scalar in ("integer", "number") and isinstance(value, str):
             return _number(value, nf.scalar)
         return value
-
-    def sent_keys(self, resource: str) -> frozenset[str]:
-        return self._sent.get(resource, frozenset())
-
-    def _sent_keys(self) -> dict[str, frozenset[str]]:
-        """resource -> the keys, once normalised, its serializers in this version have."""
-        sent: dict[str, set[str]] = defaultdict(set)
-        for schema in self.spec.schemas.values():
-            if schema.resource is not None:
-                sent[schema.resource] |= {
-                    (f.source or f.name).partition(".")[0] for f in schema.fields
-                }
-        return {resource: frozenset(keys) for resource, keys in sent.items()}

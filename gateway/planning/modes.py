@@ -10,28 +10,15 @@ otherwise take one more request per related object.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from graphql import FieldNode, FragmentDefinitionNode
 
-from gateway.loaders.selection import child_nodes, graphql_to_keys
-from gateway.offline.spec import load_spec
+from gateway.ll2 import api, load_spec
+from gateway.planning.selection import child_nodes, graphql_to_keys
 from gateway.types.base import Entity, Model
-from gateway.upstream.paths import list_path
 
-__all__ = ["MODE_ORDER", "covers", "is_whole", "lightest_list_mode", "list_modes"]
-
-MODE_ORDER = ("list", "normal", "detailed")
-
-
-@functools.cache
-def list_modes(resource: str) -> tuple[tuple[str, str], ...]:
-    """(mode, schema) pairs of a list endpoint, lightest first."""
-    endpoint = load_spec().endpoints.get(list_path(resource))
-    if endpoint is None or not endpoint.modes:
-        return ()
-    return tuple((m, endpoint.modes[m]) for m in MODE_ORDER if m in endpoint.modes)
+__all__ = ["covers", "lightest_list_mode"]
 
 
 def covers(
@@ -68,25 +55,13 @@ def lightest_list_mode(
     field_nodes: Iterable[FieldNode],
     fragments: dict[str, FragmentDefinitionNode],
 ) -> str | None:
-    """The lightest mode covering the selection; ``detailed`` when none does."""
-    modes = list_modes(resource)
-    if not modes:
+    """The lightest 2.3.0 mode covering the selection; ``detailed`` when none does."""
+    served = api(resource)
+    if served is None or not served.modes:
         return None
     field_nodes = list(field_nodes)
     cls = Entity.registry[resource]
-    for mode, schema in modes:
+    for mode, schema in served.modes:
         if covers(schema, cls, field_nodes, fragments):
             return mode
-    return modes[-1][0]
-
-
-@functools.cache
-def is_whole(resource: str, mode: str | None) -> bool:
-    """Whether a list in ``mode`` renders each object as its ``/{id}/`` endpoint does."""
-    spec = load_spec()
-    path = list_path(resource)
-    detail = spec.endpoints.get(path + "{id}/")
-    listing = spec.endpoints.get(path)
-    if detail is None or listing is None:
-        return False
-    return listing.schema_for(mode if listing.modes else None) == detail.schema_for(None)
+    return served.modes[-1][0]

@@ -1,4 +1,4 @@
-"""How one loader batch gets N entities from LL2 in the fewest calls.
+"""How one loader batch gets N records of a resource from LL2 in the fewest calls.
 
 LL2 has no multi-id filter for most resources, so the choice is per resource:
 
@@ -6,30 +6,23 @@ LL2 has no multi-id filter for most resources, so the choice is per resource:
 * ``sweep``: read the whole table in pages of 100 (configurations, families, stations
   and docking locations fit in one page; a large table pays off for a large batch);
 * ``singles``: concurrent ``/{id}/`` fetches.
+
+Pure: the facts come in as arguments (the resource's record, what the upstream's
+version offers, the table size seen so far).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["COMMA_ID_FILTERS", "PAGE", "SMALL_TABLES", "BatchPlan", "plan_batch"]
+from gateway.ll2 import Resource
 
+__all__ = ["PAGE", "BatchPlan", "Strategy", "plan_batch"]
+
+#: LL2's largest page.
 PAGE: Final = 100
-#: Tables that fit in one or two pages of 100 (LL2 has ~46 configurations, ~15 stations).
-SMALL_TABLES: Final = frozenset(
-    {
-        "spacecraft_configurations",
-        "spacecraft_configuration_families",
-        "space_stations",
-        "docking_locations",
-    }
-)
-#: resource -> the list filter that takes comma-separated ids (in LL2 2.3.0; each version
-#: adapter says its own: ``VersionAdapter.comma_id_filters``).
-COMMA_ID_FILTERS: Final = {"launches": "id"}
 
 Strategy = Literal["comma", "sweep", "singles"]
 
@@ -42,23 +35,24 @@ class BatchPlan:
 
 
 def plan_batch(
-    resource: str,
+    resource: Resource,
     n: int,
     table_size: int | None,
     *,
-    comma_filters: Mapping[str, str] = COMMA_ID_FILTERS,
-    sweepable: bool = True,
+    comma_filter: str | None,
+    sweepable: bool,
 ) -> BatchPlan:
     """The cheapest way to load ``n`` distinct ids of ``resource``.
 
-    ``sweepable`` says list pages hold what a detail holds (an older LL2 version's
+    ``comma_filter`` is the upstream version's comma-list id filter for the resource;
+    ``sweepable`` says its list pages hold what a detail holds (an older LL2 version's
     lists do not, so there it is ``/{id}/`` calls or nothing).
     """
-    if resource in comma_filters:
+    if comma_filter is not None:
         return BatchPlan("comma", math.ceil(n / PAGE))
     if not sweepable:
         return BatchPlan("singles", n)
-    if resource in SMALL_TABLES and n >= 2:
+    if resource.small_table and n >= 2:
         pages = math.ceil(table_size / PAGE) if table_size else 1
         if pages < n:
             return BatchPlan("sweep", pages)

@@ -89,6 +89,7 @@ from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
 from gateway.settings import Settings
+from gateway.types.base import Entity
 
 if TYPE_CHECKING:
     from graphql import DocumentNode, GraphQLField, GraphQLNamedType, SelectionSetNode
@@ -296,8 +297,6 @@ def _is_connection(tp: GraphQLNamedType) -> bool:
 
 
 def _is_entity(tp: GraphQLNamedType) -> bool:
-    from gateway.types.base import Entity
-
     definition = tp.extensions.get("strawberry-definition") if tp.extensions else None
     origin = getattr(definition, "origin", None)
     return isinstance(origin, type) and issubclass(origin, Entity)

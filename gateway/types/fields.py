@@ -2,22 +2,35 @@
 
 Every list in the schema takes the same arguments (``first``, ``after``, and where LL2
 has them ``search``, ``ordering`` and ``filter``) and resolves the same way, so the
-fields are made here from a few facts rather than written out per resource.
+fields are made here from a few facts rather than written out per resource.  Their
+resolvers check the arguments (:mod:`gateway.types.listing`) and hand the loading to
+the request (:class:`~gateway.types.resolving.RequestData`).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 
 import strawberry
 
-from gateway.resolvers.args import After, First, Search
-from gateway.resolvers.lists import fetch_connection, fetch_one
 from gateway.types.connection import Connection
+from gateway.types.listing import checked_id, list_query
+from gateway.types.resolving import GatewayInfo
 
-__all__ = ["listing", "lookup"]
+__all__ = ["After", "First", "Search", "listing", "lookup"]
+
+First = Annotated[
+    int, strawberry.argument(description="How many items (0 to 100, LL2's page limit).")
+]
+After = Annotated[
+    str | None, strawberry.argument(description="The cursor of the item this page starts after.")
+]
+Search = Annotated[
+    str | None,
+    strawberry.argument(description="LL2's free-text search over this list's search fields."),
+]
 
 _KW = inspect.Parameter.KEYWORD_ONLY
 
@@ -40,10 +53,10 @@ def _field(
 def lookup(resource: str, node: Any, description: str) -> Any:
     """``field(id: ID!): Node``, null when LL2 has no such id."""
 
-    async def resolve(root: Any, *, info: strawberry.Info, id: strawberry.ID) -> Any:
-        return await fetch_one(info, resource, id)
+    async def resolve(root: object, *, info: GatewayInfo, id: strawberry.ID) -> Any:
+        return await info.context.data.one(info, resource, checked_id(resource, id))
 
-    params = [_param("info", strawberry.Info), _param("id", strawberry.ID)]
+    params = [_param("info", GatewayInfo), _param("id", strawberry.ID)]
     return _field(resolve, params, node | None, description)
 
 
@@ -55,19 +68,21 @@ def listing(
     search: bool = False,
     ordering: Any = None,
     filter: Any = None,
-    scope: Callable[[Any], dict[str, Any]] | None = None,
+    scope: Callable[[Any], Mapping[str, object]] | None = None,
 ) -> Any:
     """A connection over an LL2 list; ``scope`` pins filters from the parent object."""
 
-    async def resolve(root: Any, *, info: strawberry.Info, **arguments: Any) -> Any:
+    async def resolve(root: Any, *, info: GatewayInfo, **arguments: Any) -> Any:
         if scope is None:
-            return await fetch_connection(info, resource, **arguments)
-        if not getattr(root, "id", None):
+            query = list_query(**arguments)
+        elif not getattr(root, "id", None):
             return None  # LL2 sent the parent without an id: no filter may stand for it
-        return await fetch_connection(info, resource, params=scope(root), **arguments)
+        else:
+            query = list_query(scope=scope(root), **arguments)
+        return await info.context.data.page(info, resource, query)
 
     params = [
-        _param("info", strawberry.Info),
+        _param("info", GatewayInfo),
         _param("first", First, 10),
         _param("after", After, None),
     ]

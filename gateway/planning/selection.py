@@ -7,6 +7,7 @@ memoised per field node and entity class for the whole request.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
@@ -14,7 +15,7 @@ from graphql.language import SelectionSetNode
 
 from gateway.types.base import Model
 
-__all__ = ["graphql_to_keys", "selected_keys"]
+__all__ = ["absent_keys", "child_nodes", "graphql_to_keys", "selected_keys"]
 
 _KEYS_BY_NAME: dict[type, dict[str, str | None]] = {}
 
@@ -76,24 +77,36 @@ def child_nodes(
     fragments: dict[str, FragmentDefinitionNode],
     name: str,
 ) -> list[FieldNode]:
-    """The field nodes called ``name`` directly below ``field_nodes``."""
+    """The field nodes called ``name`` directly below ``field_nodes``.
+
+    An explicit stack, not a recursive closure: a closure that refers to itself is a
+    reference cycle, garbage that only the cycle collector frees, on every request.
+    """
     found: list[FieldNode] = []
-
-    def walk(selection_set: SelectionSetNode | None, seen: set[str]) -> None:
-        if selection_set is None:
-            return
-        for node in selection_set.selections:
-            if isinstance(node, FieldNode):
-                if node.name.value == name:
-                    found.append(node)
-            elif isinstance(node, InlineFragmentNode):
-                walk(node.selection_set, seen)
-            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
-                seen.add(node.name.value)
-                fragment = fragments.get(node.name.value)
-                if fragment is not None:
-                    walk(fragment.selection_set, seen)
-
     for field_node in field_nodes:
-        walk(field_node.selection_set, set())
+        seen: set[str] = set()
+        stack: list[SelectionSetNode | None] = [field_node.selection_set]
+        while stack:
+            selection_set = stack.pop()
+            if selection_set is None:
+                continue
+            for node in reversed(selection_set.selections):
+                if isinstance(node, FieldNode):
+                    if node.name.value == name:
+                        found.append(node)
+                elif isinstance(node, InlineFragmentNode):
+                    stack.append(node.selection_set)
+                elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                    seen.add(node.name.value)
+                    fragment = fragments.get(node.name.value)
+                    if fragment is not None:
+                        stack.append(fragment.selection_set)
     return found
+
+
+@functools.cache
+def absent_keys(cls: type[Model], sent: frozenset[str]) -> frozenset[str]:
+    """Keys ``cls`` reads that no answer of an LL2 version sends (``sent`` is what that
+    version's answers have): selecting them is never worth a call, they are null."""
+    wanted = {key for key in graphql_to_keys(cls).values() if key and key[0] != "_"}
+    return frozenset(wanted - sent - {"id"})

@@ -1,0 +1,80 @@
+"""One GraphQL request's upstream cost, reported as ``extensions.upstream``.
+
+The request's :class:`~gateway.upstream.session.UpstreamSession` owns its tally; the
+process-wide fetcher reports into it through these methods as it serves the
+session's GETs, and the planner through :meth:`Tally.plan`.  Nothing else writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Tally"]
+
+
+@dataclass(slots=True)
+class Tally:
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    cache_hits: int = 0
+    coalesced: int = 0
+    deduplicated: int = 0
+    #: Calls the planner decided on: one per root fetch, each batch's planned cost.
+    planned_calls: int = 0
+    #: Cache keys of the expired answers served in place of a failed call.
+    stale: list[str] = field(default_factory=list)
+    #: Calls LL2 would have received (explain mode), in order.
+    planned: list[dict[str, Any]] = field(default_factory=list)
+    #: Cache keys of the calls LL2 received, in order.
+    calls: list[str] = field(default_factory=list)
+
+    def plan(self, calls: int) -> None:
+        """The planner chose a way to LL2 that costs ``calls`` calls."""
+        self.planned_calls += calls
+
+    def hit(self) -> None:
+        """The cache answered fresh."""
+        self.cache_hits += 1
+
+    def called(self, key: str) -> None:
+        """LL2 is being called (each retry is a call too)."""
+        self.requests += 1
+        self.calls.append(key)
+
+    def received(self, nbytes: int, seconds: float) -> None:
+        self.bytes += nbytes
+        self.seconds += seconds
+
+    def joined(self) -> None:
+        """Another request's identical call in flight answered this one."""
+        self.coalesced += 1
+
+    def repeated(self) -> None:
+        """The same GET within this request answered again."""
+        self.deduplicated += 1
+
+    def served_stale(self, key: str) -> None:
+        self.stale.append(key)
+
+    def would_call(self, path: str, params: dict[str, str] | None) -> None:
+        """Explain mode: LL2 would get this call."""
+        self.planned.append({"path": path, "params": dict(params or {})})
+
+    def as_extension(self, *, explain: bool = False) -> dict[str, Any]:
+        report: dict[str, Any] = {
+            "requests": self.requests,
+            "cacheHits": self.cache_hits,
+            "coalesced": self.coalesced,
+            "deduplicated": self.deduplicated,
+            "plannedCalls": self.planned_calls,
+            "bytesReceived": self.bytes,
+            "timeMs": round(self.seconds * 1000, 1),
+            "calls": self.calls,
+        }
+        if self.stale:
+            report["stale"] = self.stale
+        if explain:
+            report["planned"] = self.planned
+        return report
