@@ -25,12 +25,12 @@ from graphql.language import Visitor, visit
 from graphql.utilities import TypeInfo, TypeInfoVisitor
 
 from bench.operations import OPERATIONS
+from gateway.ll2 import resource
 from gateway.offline import RunningUpstream, start_offline_upstream
 from gateway.schema import schema
 from gateway.server import create_app
 from gateway.settings import Settings
 from gateway.types.base import Entity
-from gateway.ll2 import resource
 
 
 class _AddIdentity(Visitor):

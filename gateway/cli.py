@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
             f"--{f.name.replace('_', '-')}",
             dest=f.name,
             metavar=f.name.upper(),
-            type=lambda raw, t=f.type: parse_value(t, raw),
+            type=functools.partial(parse_value, f.type),
             default=None,
             help=f"{f.metadata['help']}{shown} Env: {env}.",
         )
@@ -127,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    status: int = args.run(args)
+    return status
 
 
 if __name__ == "__main__":

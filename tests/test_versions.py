@@ -27,8 +27,8 @@ from graphql import build_schema
 from bench.operations import OPERATIONS
 from gateway.errors import BadUserInput
 from gateway.ll2 import RESOURCES
-from gateway.offline import load_snapshot, load_spec, start_offline_upstream
 from gateway.ll2.spec import load_version_spec
+from gateway.offline import load_snapshot, load_spec, start_offline_upstream
 from gateway.schema import schema as gateway_schema
 from gateway.settings import Settings
 from gateway.upstream.versions import VERSIONS, adapter_for

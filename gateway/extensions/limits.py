@@ -465,13 +465,13 @@ def measure_cost(
         if isinstance(definition.default_value, IntValueNode):
             defaults[definition.variable.name.value] = int(definition.default_value.value)
     fragments: dict[str, _LocalCost] = {}
-    for definition in document.definitions:
-        if not isinstance(definition, FragmentDefinitionNode):
+    for fragment in document.definitions:
+        if not isinstance(fragment, FragmentDefinitionNode):
             continue
-        condition = schema.get_type(definition.type_condition.name.value)
-        if condition is not None and definition.name.value not in fragments:
-            fragments[definition.name.value] = _local_cost(
-                table, definition.selection_set, condition, variables, defaults
+        condition = schema.get_type(fragment.type_condition.name.value)
+        if condition is not None and fragment.name.value not in fragments:
+            fragments[fragment.name.value] = _local_cost(
+                table, fragment.selection_set, condition, variables, defaults
             )
     totals: dict[str, int] = {}
 

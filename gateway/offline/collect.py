@@ -8,7 +8,6 @@ serializers' schemas and gathers, per schema, the distinct inline objects by id.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from gateway.ll2.resources import ENTITY_SCHEMAS
 from gateway.ll2.spec import ApiSpec
@@ -81,5 +80,8 @@ def _collect(snapshot: Snapshot, spec: ApiSpec) -> InlineCatalog:
 
 def inline_catalog(snapshot: Snapshot, spec: ApiSpec) -> InlineCatalog:
     """The catalog for a snapshot, built on first use and kept with it."""
-    factory: Any = lambda s: _collect(s, spec)  # noqa: E731
+
+    def factory(s: Snapshot) -> InlineCatalog:
+        return _collect(s, spec)
+
     return snapshot.memo(f"inline_catalog:{id(spec)}", factory)

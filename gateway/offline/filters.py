@@ -222,7 +222,7 @@ def _agency_parent_ids(snapshot: Snapshot) -> dict[str, int]:
     for record in snapshot.records("agencies"):
         parent = snapshot.deref(record.get("parent"))
         if type(parent) is dict:
-            out[str(record["id"])] = parent.get("id")
+            out[str(record["id"])] = int(parent["id"])
         elif isinstance(parent, str) and parent in by_name:
             out[str(record["id"])] = by_name[parent]
     return out

@@ -136,7 +136,7 @@ async def ll2_calls(request: web.Request, handler: Handler) -> web.StreamRespons
     if delay > 0:
         await asyncio.sleep(delay)
     early = next((f for f in fired if f.kind in EARLY_KINDS), None)
-    fault_name = early.kind if early else None
+    fault_name: str | None = early.kind if early else None
     if early is not None:
         response = await _early_answer(request, early)
     else:

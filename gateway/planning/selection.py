@@ -7,7 +7,6 @@ memoised per field node and entity class for the whole request.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
@@ -104,9 +103,14 @@ def child_nodes(
     return found
 
 
-@functools.cache
+_ABSENT: dict[tuple[type[Model], frozenset[str]], frozenset[str]] = {}
+
+
 def absent_keys(cls: type[Model], sent: frozenset[str]) -> frozenset[str]:
     """Keys ``cls`` reads that no answer of an LL2 version sends (``sent`` is what that
     version's answers have): selecting them is never worth a call, they are null."""
-    wanted = {key for key in graphql_to_keys(cls).values() if key and key[0] != "_"}
-    return frozenset(wanted - sent - {"id"})
+    found = _ABSENT.get((cls, sent))
+    if found is None:
+        wanted = {key for key in graphql_to_keys(cls).values() if key and key[0] != "_"}
+        found = _ABSENT[cls, sent] = frozenset(wanted - sent - {"id"})
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 __all__ = ["cors_middleware"]
 
@@ -13,9 +14,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _ALLOW_HEADERS = "Content-Type, Authorization, X-Explain"
 
 
-def cors_middleware(
-    origins: str,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def cors_middleware(origins: str) -> Middleware:
     """Answer preflights and mark responses for the allowed origins (``*`` = any)."""
     allowed = {o.strip().rstrip("/") for o in origins.split(",") if o.strip()}
 

@@ -9,8 +9,9 @@ from typing import Any
 import orjson
 from aiohttp import web
 from cross_web import HTTPException
-from graphql import ExecutionResult
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.execution import ExecutionResult
 
 from gateway.context import Context
 from gateway.extensions.limits import max_body_bytes
@@ -91,10 +92,12 @@ class GatewayView(GraphQLView[Context, None]):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
 
-    async def process_result(self, request: web.Request, result: ExecutionResult) -> dict[str, Any]:
-        body: dict[str, Any] = {"data": result.data}
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        body: GraphQLHTTPResponse = {"data": result.data}
         context = request.get(_CONTEXT)
-        errors = [format_error(e) for e in result.errors or ()]
+        errors: list[object] = [format_error(e) for e in result.errors or ()]
         if errors:
             body["errors"] = errors
         extensions = dict(result.extensions or {})

@@ -22,8 +22,9 @@ def ordering_enum(name: str, fields: Iterable[str], resource: str) -> Any:
     for field in fields:
         members[f"{field.upper()}_ASC"] = field
         members[f"{field.upper()}_DESC"] = f"-{field}"
+    ordering: type[enum.Enum] = enum.Enum(name, members)  # type: ignore[misc]
     return strawberry.enum(
-        enum.Enum(name, members),  # type: ignore[misc]
+        ordering,
         description=f"A sort key for {resource}; give several to break ties, in order.",
     )
 

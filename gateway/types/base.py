@@ -102,7 +102,7 @@ class Model:
     @classmethod
     def slots(cls) -> dict[str, _Slot]:
         """LL2 key -> how to store it, computed on first use per class."""
-        found = cls.__dict__.get("_slots")
+        found: dict[str, _Slot] | None = cls.__dict__.get("_slots")
         if found is not None:
             return found
         renamed = {attr: key for key, attr in cls.KEYS.items()}

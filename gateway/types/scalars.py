@@ -11,6 +11,7 @@ import re
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 __all__ = ["SCALAR_MAP", "Date", "DateTime", "Duration", "duration_seconds"]
 
@@ -24,7 +25,7 @@ DateTime = NewType("DateTime", str)
 Duration = NewType("Duration", str)
 
 #: For ``StrawberryConfig(scalar_map=...)``: how each NewType appears in the schema.
-SCALAR_MAP = {
+SCALAR_MAP: dict[object, ScalarDefinition] = {
     Date: strawberry.scalar(
         name="Date",
         description="A calendar date, ISO 8601 (`1966-02-26`), as LL2 sends it.",

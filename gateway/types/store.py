@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import strawberry
+
 from gateway.types.base import Entity, Value
 
 __all__ = ["EntityStore"]
@@ -26,13 +28,13 @@ class EntityStore:
         """The request's one ``cls`` object for ``data['id']``, with ``data`` merged in."""
         raw_id = data.get("id")
         if raw_id is None:
-            obj = cls(id="")
+            obj = cls(id=strawberry.ID(""))
             obj.merge(data, self, complete=complete)
             return obj
         key = (cls.resource, str(raw_id))
         found = self._entities.get(key)
         if found is None:
-            found = cls(id=str(raw_id))
+            found = cls(id=strawberry.ID(str(raw_id)))
             self._entities[key] = found
         found.merge(data, self, complete=complete)
         return found  # type: ignore[return-value]

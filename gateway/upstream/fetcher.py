@@ -18,7 +18,7 @@ import asyncio
 import collections
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -244,7 +244,7 @@ class Upstream:
             )
 
     @staticmethod
-    async def _timed(call: Any, deadline: float | None) -> UpstreamResponse:
+    async def _timed(call: Awaitable[UpstreamResponse], deadline: float | None) -> UpstreamResponse:
         if deadline is None:
             return await call
         remaining = deadline - time.monotonic()

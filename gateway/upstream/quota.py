@@ -289,7 +289,13 @@ class RedisTokenBucket:
         """The script's reply, or ``None`` if Redis is (or was just) unreachable."""
         if self._local is not None and time.monotonic() < self._retry_at:
             return None
-        args = [self.rate_per_hour / 3600.0, self.capacity, n, mode, block]
+        args: list[float | int | str] = [
+            self.rate_per_hour / 3600.0,
+            self.capacity,
+            n,
+            mode,
+            block,
+        ]
         try:
             granted, level, wait = await self._script(keys=[self.key], args=args)
         except self._failures as exc:

@@ -118,6 +118,8 @@ class UpstreamSession:
         if not self.version.supports(resource):
             return None
         data = (await self.get(self.version.detail_path(resource, id))).data
-        if data is not None and (not isinstance(data, dict) or data.get("id") is None):
+        if data is None:
+            return None
+        if not isinstance(data, dict) or data.get("id") is None:
             raise UpstreamBadResponse(f"LL2 sent a {resource} record without an id")
         return self.version.normalise(resource, data, detail=True)

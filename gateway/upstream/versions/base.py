@@ -69,7 +69,9 @@ class VersionAdapter:
         """
         raise NotImplementedError
 
-    def normalise(self, resource: str, data: Any, *, detail: bool = False) -> Any:
+    def normalise(
+        self, resource: str, data: dict[str, Any], *, detail: bool = False
+    ) -> dict[str, Any]:
         """An object this version sent for ``resource`` (a list item, or the detail
         endpoint's answer when ``detail``), in the 2.3.0 shape."""
         raise NotImplementedError

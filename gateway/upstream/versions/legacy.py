@@ -113,10 +113,12 @@ class LegacyAdapter(VersionAdapter):
 
     # -- shapes ---------------------------------------------------------------------------
 
-    def normalise(self, resource: str, data: Any, *, detail: bool = False) -> Any:
+    def normalise(
+        self, resource: str, data: dict[str, Any], *, detail: bool = False
+    ) -> dict[str, Any]:
         served = self.served(resource)
         endpoint = None if served is None else served.detail if detail else served.listing
-        if endpoint is None or endpoint.schema is None or not isinstance(data, dict):
+        if endpoint is None or endpoint.schema is None:
             return data
         return self._convert(data, self.spec.schemas[endpoint.schema], self._merged(resource))
 

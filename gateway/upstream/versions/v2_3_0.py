@@ -25,5 +25,7 @@ class V2_3_0(VersionAdapter):
     def map_params(self, resource: str, params: Mapping[str, str]) -> dict[str, str]:
         return dict(params)
 
-    def normalise(self, resource: str, data: Any, *, detail: bool = False) -> Any:
+    def normalise(
+        self, resource: str, data: dict[str, Any], *, detail: bool = False
+    ) -> dict[str, Any]:
         return data
