@@ -15,6 +15,9 @@ from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["EntityLoader"]
 
+#: What one id loads as: the entity, None (LL2 has no such record) or the failure.
+Loaded = Entity | None | BaseException
+
 
 class EntityLoader(DataLoader[str, Entity | None]):
     """Loads the entities of one resource by id, all ids of an event-loop tick at once.
@@ -44,9 +47,10 @@ class EntityLoader(DataLoader[str, Entity | None]):
             sweepable=version.sweepable(self.resource),
         )
 
-    async def batch_load_fn(self, ids: list[str]) -> list[Any]:
+    # aiodataloader rejects the load of an id whose value is an exception; its types omit it.
+    async def batch_load_fn(self, ids: list[str]) -> list[Loaded]:  # type: ignore[override]
         cached = await asyncio.gather(*(self.session.cached_detail(self.resource, i) for i in ids))
-        found: dict[str, Any] = {
+        found: dict[str, Loaded] = {
             i: self.store.entity(self.cls, data, complete=True)
             for i, data in zip(ids, cached, strict=True)
             if data is not None
@@ -56,7 +60,7 @@ class EntityLoader(DataLoader[str, Entity | None]):
             found.update(await self._fetch(missing))
         return [found.get(i) for i in ids]
 
-    async def _fetch(self, ids: list[str]) -> dict[str, Any]:
+    async def _fetch(self, ids: list[str]) -> dict[str, Loaded]:
         """Entities (or the exception each failed with) for ids the cache lacks."""
         plan = self.plan(ids)
         self.session.plan(plan.calls)

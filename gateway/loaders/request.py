@@ -10,7 +10,6 @@ it, the list mode it needs), so repeated fields of a list cost one analysis.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from graphql import FieldNode
 
@@ -82,7 +81,7 @@ class RequestLoader:
         loaded = await self.loader(type(entity)).load(entity.id)
         return loaded if loaded is not None else entity
 
-    async def _many(self, entities: list[Any], lacking: list[Entity]) -> list[Any]:
+    async def _many(self, entities: list[object], lacking: list[Entity]) -> list[object]:
         loader = self.loader(type(lacking[0]))
         await asyncio.gather(*(loader.load(e.id) for e in lacking))
         return entities
@@ -104,7 +103,7 @@ class RequestLoader:
             raise version.unsupported(resource)
         return await self.loader(Entity.registry[resource]).load(id)
 
-    async def page(self, info: GatewayInfo, resource: str, query: ListQuery) -> Connection[Any]:
+    async def page(self, info: GatewayInfo, resource: str, query: ListQuery) -> Connection[Entity]:
         """One LL2 list request for a page of ``resource``, as a connection."""
         cls = Entity.registry[resource]
         nodes = _item_nodes(info)

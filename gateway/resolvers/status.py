@@ -6,13 +6,14 @@ import datetime as dt
 
 import strawberry
 
+from gateway.context import Context
 from gateway.types.status import BudgetStatus, CacheStatus, UpstreamErrorReport, UpstreamStatus
 from gateway.upstream.client import redact_url
 
 __all__ = ["upstream_status"]
 
 
-async def upstream_status(info: strawberry.Info) -> UpstreamStatus:
+async def upstream_status(info: strawberry.Info[Context, None]) -> UpstreamStatus:
     """How the gateway is spending its LL2 budget; never calls LL2."""
     upstream = info.context.upstream
     stats = await upstream.cache.stats()

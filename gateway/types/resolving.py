@@ -11,7 +11,7 @@ the planner reads to see what the client selected.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import strawberry
 from graphql import FieldNode, FragmentDefinitionNode
@@ -37,7 +37,7 @@ class RequestData(Protocol):
 
     def page(
         self, info: GatewayInfo, resource: str, query: ListQuery
-    ) -> Awaitable[Connection[Any]]:
+    ) -> Awaitable[Connection[Entity]]:
         """A page of ``resource``'s list."""
 
     def one(self, info: GatewayInfo, resource: str, id: str) -> Awaitable[Entity | None]:
