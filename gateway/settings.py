@@ -94,6 +94,12 @@ class Settings:
         "same namespace and upstream share both.",
         "ll2gw:",
     )
+    response_cache: bool = _setting(
+        "GATEWAY_RESPONSE_CACHE",
+        "Keep whole answers of operations asked again while the LL2 data they read is "
+        "fresh, in the cache above (true/false).",
+        True,
+    )
     cache_max_bytes: int = _setting(
         "GATEWAY_CACHE_MAX_BYTES", "Size bound of the in-memory cache, in bytes.", 64 * 1024 * 1024
     )

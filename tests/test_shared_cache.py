@@ -94,6 +94,7 @@ async def test_stale_answer_when_ll2_fails(upstream: RunningUpstream, gateway: G
     assert not fresh.errors
     cache = gateway.state.upstream.cache
     cache._clock = lambda: time.time() + 7 * 3600  # every entry is past its TTL now
+    gateway.state.responses.cache._clock = cache._clock  # whole answers too
     upstream.state.faults.add("status", status=503)
     stale = await gateway.query(query)
     assert stale.data == fresh.data

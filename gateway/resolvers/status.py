@@ -15,6 +15,7 @@ __all__ = ["upstream_status"]
 
 async def upstream_status(info: strawberry.Info[Context, None]) -> UpstreamStatus:
     """How the gateway is spending its LL2 budget; never calls LL2."""
+    info.context.session.tally.read_volatile()  # never served again from a response cache
     upstream = info.context.upstream
     stats = await upstream.cache.stats()
     return UpstreamStatus(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from aiohttp import web
 
 from gateway.extensions.limits import max_body_bytes
@@ -21,6 +23,13 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "upstream": redact_url(upstream)})
 
 
+async def _freeze(app: web.Application) -> None:
+    """Move everything start-up made (modules, schema, snapshot) out of the collector's
+    sight: later collections then scan only what requests allocate."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
     app = web.Application(
@@ -30,6 +39,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     state = AppState(settings)
     app[APP_STATE] = state
     app.cleanup_ctx.append(upstream_context)
+    app.on_startup.append(_freeze)  # after the upstream context: its snapshot is loaded
     view = GatewayView(schema, graphql_ide="graphiql" if settings.graphiql else None, state=state)
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", _healthz)

@@ -12,6 +12,7 @@ from aiohttp import web
 from gateway.cache import open_cache
 from gateway.cache.policy import ttl_for
 from gateway.errors import UpstreamError
+from gateway.server.responses import ResponseCache
 from gateway.server.state import APP_STATE
 from gateway.settings import Settings
 from gateway.upstream.breaker import CircuitBreaker
@@ -94,6 +95,11 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
     )
     namespace = _namespace(settings, state.upstream_url)
     cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace)
+    if settings.response_cache:
+        state.responses = ResponseCache(
+            open_cache(settings.cache, max_bytes=settings.cache_max_bytes // 4, prefix=namespace),
+            upstream=f"{state.upstream_url} {settings.ll2_version}",
+        )
     quota = await _quota(settings, await _throttle(client, settings), namespace)
     state.upstream_ = Upstream(
         client,
@@ -111,6 +117,9 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         state.upstream_ = None
         await client.aclose()
         await cache.close()
+        if state.responses is not None:
+            await state.responses.close()
+            state.responses = None
         close = getattr(quota, "close", None)
         if close is not None:
             await close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from gateway.server.responses import ResponseCache
 from gateway.settings import Settings
 from gateway.upstream.fetcher import Upstream
 
@@ -21,6 +22,8 @@ class AppState:
     upstream_url: str | None = None
     #: The in-process offline upstream, when no ``--upstream`` was given.
     offline: Any = None
+    #: Whole answers by operation (``--response-cache``), while the app runs.
+    responses: ResponseCache | None = None
 
     @property
     def upstream(self) -> Upstream:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import orjson
@@ -22,6 +23,8 @@ __all__ = ["GatewayView"]
 
 
 _CONTEXT = web.RequestKey("gateway_context", Context)
+#: The response-cache key of the request's operation, when it has one.
+_RESPONSE_KEY = web.RequestKey("gateway_response_key", str)
 
 
 def _scrub(value: Any) -> Any:
@@ -50,6 +53,54 @@ def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().lower() in ("1", "true", "yes")
 
 
+def _explain(request: web.Request) -> bool:
+    return _truthy(request.headers.get("X-Explain")) or _truthy(request.query.get("explain"))
+
+
+#: ``extensions.upstream`` of an answer the response cache gave: it cost nothing.
+_HIT: dict[str, object] = {
+    "requests": 0,
+    "cacheHits": 0,
+    "coalesced": 0,
+    "deduplicated": 0,
+    "plannedCalls": 0,
+    "bytesReceived": 0,
+    "timeMs": 0.0,
+    "calls": [],
+    "responseCache": "hit",
+}
+
+
+async def _operation(request: web.Request) -> tuple[str, object, object] | None:
+    """(document, operation name, variables) of a plain single-operation request.
+
+    Anything unusual (a batch, a body that is not JSON, variables that are not an
+    object) is left to the normal path, which answers it or refuses it.
+    """
+    if request.method == "GET":
+        query = request.query.get("query")
+        if query is None:
+            return None
+        raw = request.query.get("variables")
+        try:
+            variables = orjson.loads(raw) if raw else None
+        except orjson.JSONDecodeError:
+            return None
+        return query, request.query.get("operationName"), variables
+    if request.method != "POST" or request.content_type != "application/json":
+        return None
+    try:
+        payload = orjson.loads(await request.read())
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return None
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        return None
+    return payload["query"], payload.get("operationName"), variables
+
+
 class GatewayView(GraphQLView[Context, None]):
     def __init__(self, *args: Any, state: AppState, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,6 +109,9 @@ class GatewayView(GraphQLView[Context, None]):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
             async with asyncio.timeout(self.state.settings.request_timeout):
+                cached = await self._cached(request)
+                if cached is not None:
+                    return cached
                 return await self.run(request=request)
         except HTTPException as exc:
             return _json(http_error_body(exc.status_code, exc.reason), exc.status_code)
@@ -72,8 +126,26 @@ class GatewayView(GraphQLView[Context, None]):
             }
             return _json(body, 504)
 
+    async def _cached(self, request: web.Request) -> web.Response | None:
+        """The kept answer of the request's operation, if any (noting its key for later)."""
+        responses = self.state.responses
+        if responses is None or _explain(request):
+            return None
+        operation = await _operation(request)
+        if operation is None:
+            return None
+        key = responses.key(*operation)
+        if key is None:
+            return None
+        request[_RESPONSE_KEY] = key
+        data = await responses.get(key)
+        if data is None:
+            return None
+        body = b'{"data":%s,"extensions":%s}' % (data, _dumps({"upstream": _HIT}))
+        return web.Response(body=body, content_type="application/json")
+
     async def get_context(self, request: web.Request, response: Any) -> Context:
-        explain = _truthy(request.headers.get("X-Explain")) or _truthy(request.query.get("explain"))
+        explain = _explain(request)
         context = Context.create(self.state.settings, self.state.upstream, request, explain=explain)
         request[_CONTEXT] = context
         return context
@@ -103,6 +175,20 @@ class GatewayView(GraphQLView[Context, None]):
         extensions = dict(result.extensions or {})
         if context is not None:
             extensions.update(context.extensions())
+            if request.get(_RESPONSE_KEY) is not None:
+                extensions["upstream"]["responseCache"] = "miss"
+                await self._keep(request, context, result, bool(errors))
         if extensions:
             body["extensions"] = extensions
         return body
+
+    async def _keep(
+        self, request: web.Request, context: Context, result: ExecutionResult, failed: bool
+    ) -> None:
+        """Keep the answer for the response cache, if it may be served again."""
+        key = request.get(_RESPONSE_KEY)
+        responses = self.state.responses
+        if key is None or responses is None or failed or result.data is None:
+            return
+        ttl = context.session.tally.reusable_for(time.time())
+        await responses.put(key, result.data, ttl=ttl)

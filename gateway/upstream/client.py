@@ -40,6 +40,8 @@ class UpstreamResponse:
     body: bytes = b""
     #: Made up by a dry run (explain mode): no LL2 call stands behind it.
     planned: bool = False
+    #: Served from the cache: LL2 sent it earlier.
+    cached: bool = False
 
 
 class LL2Client:

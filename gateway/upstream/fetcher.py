@@ -36,7 +36,7 @@ from gateway.upstream.client import LL2Client, UpstreamResponse
 from gateway.upstream.tally import Tally
 
 if TYPE_CHECKING:
-    from gateway.cache import Cache
+    from gateway.cache import Cache, CacheEntry
     from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
@@ -97,7 +97,48 @@ def _pack(response: UpstreamResponse) -> bytes:
 def _unpack(value: bytes) -> UpstreamResponse:
     status, _, body = value.partition(b"\n")
     data = orjson.loads(body) if int(status) != 404 else None
-    return UpstreamResponse(data, int(status), 0, 0.0, body)
+    return UpstreamResponse(data, int(status), 0, 0.0, body, cached=True)
+
+
+class _Decoded:
+    """Cached answers already decoded, by cache key and the entry's ``stored_at``.
+
+    Decoding a 143 kB page costs more than answering from it, so each process keeps
+    the decoded form of the entries it reads most, bounded by their bodies' bytes.
+    The decoded data is shared by every request that reads the entry: nothing may
+    change it (the version adapters and the types build new objects from it).
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: collections.OrderedDict[str, tuple[float, UpstreamResponse]] = (
+            collections.OrderedDict()
+        )
+        self._bytes = 0
+
+    def unpack(self, key: str, entry: CacheEntry) -> UpstreamResponse:
+        found = self._entries.get(key)
+        if found is not None and found[0] == entry.stored_at:
+            self._entries.move_to_end(key)
+            return found[1]
+        response = _unpack(entry.value)
+        self._put(key, entry.stored_at, response)
+        return response
+
+    def _put(self, key: str, stored_at: float, response: UpstreamResponse) -> None:
+        self._drop(key)
+        size = len(response.body)
+        if size > self.max_bytes:
+            return
+        while self._bytes + size > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+        self._entries[key] = (stored_at, response)
+        self._bytes += size
+
+    def _drop(self, key: str) -> None:
+        found = self._entries.pop(key, None)
+        if found is not None:
+            self._bytes -= len(found[1].body)
 
 
 class Upstream:
@@ -112,6 +153,7 @@ class Upstream:
         retries: int = 2,
         backoff: float = 0.2,
         max_concurrency: int = 20,
+        decoded_bytes: int = 16 << 20,
     ) -> None:
         self.client = client
         self.cache = cache
@@ -121,6 +163,7 @@ class Upstream:
         self.retries = retries
         self.backoff = backoff
         self._slots = asyncio.Semaphore(max_concurrency)
+        self._decoded = _Decoded(decoded_bytes)
         self._inflight: dict[str, asyncio.Future[UpstreamResponse]] = {}
         self.calls = 0
         self.errors: collections.deque[RecentError] = collections.deque(maxlen=20)
@@ -140,8 +183,8 @@ class Upstream:
         key = cache_key(path, params)
         entry = await self.cache.get(key)
         if entry is not None and entry.fresh:
-            tally.hit()
-            return _unpack(entry.value)
+            tally.hit(entry.expires_at)
+            return self._decoded.unpack(key, entry)
         shared = self._inflight.get(key)
         if shared is not None:
             tally.joined()
@@ -164,11 +207,12 @@ class Upstream:
         self, path: str, params: dict[str, str] | None, tally: Tally
     ) -> UpstreamResponse | None:
         """The fresh cached answer, if any; never calls LL2."""
-        entry = await self.cache.get(cache_key(path, params))
+        key = cache_key(path, params)
+        entry = await self.cache.get(key)
         if entry is None or not entry.fresh:
             return None
-        tally.hit()
-        return _unpack(entry.value)
+        tally.hit(entry.expires_at)
+        return self._decoded.unpack(key, entry)
 
     async def _call(
         self,
@@ -177,7 +221,7 @@ class Upstream:
         key: str,
         tally: Tally,
         *,
-        stale: Any,
+        stale: CacheEntry | None,
         deadline: float | None,
     ) -> UpstreamResponse:
         try:
@@ -186,10 +230,10 @@ class Upstream:
             self.errors.append(RecentError(time.time(), key, exc.code, exc.message))
             if stale is not None:
                 tally.served_stale(key)
-                return _unpack(stale.value)
+                return self._decoded.unpack(key, stale)
             raise
-        tally.received(response.nbytes, response.seconds)
         ttl, stale_ttl = self.ttl_for(path)
+        tally.received(response.nbytes, response.seconds, fresh_until=time.time() + ttl)
         await self.cache.set(key, _pack(response), ttl=ttl, stale_ttl=stale_ttl)
         return response
 

@@ -88,7 +88,7 @@ class UpstreamSession:
             return Page(0, [])
         if not _filtered(params):
             self.upstream.table_sizes[resource] = data["count"]
-        if whole:
+        if whole and not response.cached:  # stored once, when LL2 sent the page
             for item in results:
                 if item.get("id") is not None:
                     path = version.detail_path(resource, str(item["id"]))

@@ -29,23 +29,48 @@ class Tally:
     planned: list[dict[str, Any]] = field(default_factory=list)
     #: Cache keys of the calls LL2 received, in order.
     calls: list[str] = field(default_factory=list)
+    #: When the first of the answers read stops being fresh (wall-clock seconds).
+    fresh_until: float | None = None
+    #: Something was read that must never be served again as it is (``upstreamStatus``).
+    volatile: bool = False
 
     def plan(self, calls: int) -> None:
         """The planner chose a way to LL2 that costs ``calls`` calls."""
         self.planned_calls += calls
 
-    def hit(self) -> None:
-        """The cache answered fresh."""
+    def _read(self, fresh_until: float) -> None:
+        if self.fresh_until is None or fresh_until < self.fresh_until:
+            self.fresh_until = fresh_until
+
+    def hit(self, fresh_until: float) -> None:
+        """The cache answered with an answer fresh until then."""
         self.cache_hits += 1
+        self._read(fresh_until)
 
     def called(self, key: str) -> None:
         """LL2 is being called (each retry is a call too)."""
         self.requests += 1
         self.calls.append(key)
 
-    def received(self, nbytes: int, seconds: float) -> None:
+    def received(self, nbytes: int, seconds: float, *, fresh_until: float) -> None:
+        """LL2 answered; the answer stays fresh until ``fresh_until``."""
         self.bytes += nbytes
         self.seconds += seconds
+        self._read(fresh_until)
+
+    def read_volatile(self) -> None:
+        """The answer holds something that changes on every request."""
+        self.volatile = True
+
+    def reusable_for(self, now: float) -> float:
+        """Seconds a whole answer built from what was read may be served again (0: never).
+
+        Not at all when it read nothing from LL2, served a stale answer, or read
+        something volatile; otherwise until the first answer it read expires.
+        """
+        if self.volatile or self.stale or self.fresh_until is None:
+            return 0.0
+        return max(0.0, self.fresh_until - now)
 
     def joined(self) -> None:
         """Another request's identical call in flight answered this one."""

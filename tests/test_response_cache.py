@@ -1,0 +1,123 @@
+"""The cache of whole answers: hit, miss, key, lifetime, what is never kept, Redis sharing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from gateway.offline import RunningUpstream
+from gateway.server.responses import normalise_document
+from tests.harness import Gateway
+from tests.redis_fixture import redis_prefix, redis_url
+
+__all__ = ["redis_prefix", "redis_url"]
+
+FLIGHT = '{ spacecraftFlight(id: "671") { destination launch { name } } }'
+AGENCY = "query A($id: ID!) { agency(id: $id) { name } }"
+
+
+def _cache(r: object) -> str | None:
+    return r.body["extensions"]["upstream"].get("responseCache")  # type: ignore[attr-defined]
+
+
+def test_the_normal_form_ignores_layout_but_not_strings() -> None:
+    a = normalise_document('{ agency(id: "44") { name } }')
+    b = normalise_document('# a comment\n{\n  agency(id:"44"),{name}\n}')
+    assert a == b
+    assert normalise_document('{ a(s: "x  y") }') != normalise_document('{ a(s: "x y") }')
+    assert normalise_document('{ a(s: """x""") }') == normalise_document('{ a(s: "x") }')
+    assert normalise_document('{ a(s: "unterminated) }') is None
+
+
+async def test_a_repeated_operation_is_answered_whole(gateway: Gateway) -> None:
+    first = await gateway.query(FLIGHT)
+    calls = len(gateway.upstream_calls())
+    assert _cache(first) == "miss" and calls >= 1
+    again = await gateway.query("\n".join(FLIGHT.split()))  # the same tokens, laid out anew
+    assert _cache(again) == "hit" and again.data == first.data
+    assert again.body["extensions"]["upstream"]["requests"] == 0
+    assert len(gateway.upstream_calls()) == calls
+    via_get = await gateway.request("GET", "/graphql", params={"query": FLIGHT})
+    assert _cache(via_get) == "hit" and via_get.body["data"] == first.data
+
+
+async def test_variables_and_operation_names_are_part_of_the_key(gateway: Gateway) -> None:
+    nasa = await gateway.query(AGENCY, {"id": "44"})
+    spacex = await gateway.query(AGENCY, {"id": "121"})
+    assert _cache(nasa) == _cache(spacex) == "miss"
+    assert nasa.data != spacex.data
+    assert _cache(await gateway.query(AGENCY, {"id": "121"})) == "hit"
+    named = await gateway.query(AGENCY.replace("query A", "query B"), {"id": "121"})
+    assert _cache(named) == "miss"
+
+
+async def test_an_answer_lives_as_long_as_the_freshest_data_it_read(gateway: Gateway) -> None:
+    """A flight (events: 5 min) with its launch: the whole answer expires with them."""
+    await gateway.query(FLIGHT)
+    assert gateway.state.responses is not None
+    responses = gateway.state.responses.cache
+    responses._clock = lambda: time.time() + 4 * 60  # type: ignore[attr-defined]
+    assert _cache(await gateway.query(FLIGHT)) == "hit"
+    responses._clock = lambda: time.time() + 6 * 60  # type: ignore[attr-defined]
+    assert _cache(await gateway.query(FLIGHT)) == "miss"
+
+
+async def test_errors_status_and_explain_are_never_kept(gateway: Gateway) -> None:
+    bad = '{ agency(id: "44") { name } spacecraft(id: "abc") { name } }'
+    assert (await gateway.query(bad)).codes == ["BAD_USER_INPUT"]
+    assert _cache(await gateway.query(bad)) == "miss"
+    status = '{ upstreamStatus { calls } agency(id: "44") { name } }'
+    await gateway.query(status)
+    assert _cache(await gateway.query(status)) == "miss"
+    explained = await gateway.query(FLIGHT, headers={"X-Explain": "1"})
+    assert _cache(explained) is None and "planned" in explained.body["extensions"]["upstream"]
+    assert _cache(await gateway.query(FLIGHT)) == "miss", "explain kept nothing"
+
+
+async def test_an_answer_from_stale_data_is_not_kept(
+    upstream: RunningUpstream, gateway: Gateway
+) -> None:
+    query = '{ agency(id: "121") { name } }'
+    await gateway.query(query)
+    later = lambda: time.time() + 7 * 3600  # noqa: E731 - everything is past its TTL
+    gateway.state.upstream.cache._clock = later  # type: ignore[attr-defined]
+    assert gateway.state.responses is not None
+    gateway.state.responses.cache._clock = later  # type: ignore[attr-defined]
+    upstream.state.faults.add("status", status=503)
+    stale = await gateway.query(query)
+    assert stale.body["extensions"]["upstream"]["stale"] and _cache(stale) == "miss"
+    assert _cache(await gateway.query(query)) == "miss"
+
+
+async def test_it_can_be_turned_off(upstream: RunningUpstream) -> None:
+    gw = await Gateway(upstream, response_cache=False).start()
+    try:
+        await gw.query(FLIGHT)
+        again = await gw.query(FLIGHT)
+        assert _cache(again) is None and again.body["extensions"]["upstream"]["cacheHits"] >= 1
+    finally:
+        await gw.close()
+
+
+@pytest.fixture
+async def two_on_redis(
+    upstream: RunningUpstream, redis_url: str, redis_prefix: str
+) -> AsyncIterator[tuple[Gateway, Gateway]]:
+    one = await Gateway(upstream, cache=redis_url, cache_namespace=redis_prefix).start()
+    two = await Gateway(upstream, cache=redis_url, cache_namespace=redis_prefix).start()
+    try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_instances_share_answers_through_redis(two_on_redis: tuple[Gateway, Gateway]) -> None:
+    one, two = two_on_redis
+    first = await one.query(FLIGHT)
+    calls = len(one.upstream_calls())
+    shared = await two.query(FLIGHT)
+    assert _cache(first) == "miss" and _cache(shared) == "hit"
+    assert shared.data == first.data and len(two.upstream_calls()) == calls
