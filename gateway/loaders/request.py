@@ -16,7 +16,7 @@ from graphql import FieldNode
 from gateway.loaders.entity import EntityLoader
 from gateway.planning.modes import lightest_list_mode
 from gateway.planning.selection import absent_keys, child_nodes, selected_keys
-from gateway.types.base import Entity
+from gateway.types.base import Entity, Model
 from gateway.types.connection import Connection
 from gateway.types.listing import ListQuery
 from gateway.types.resolving import GatewayInfo
@@ -86,12 +86,17 @@ class RequestLoader:
         await asyncio.gather(*(loader.load(e.id) for e in lacking))
         return entities
 
-    async def complete_via(self, info: GatewayInfo, root: Entity, via: str) -> object:
+    def related(self, info: GatewayInfo, root: Model) -> object:
+        return self.complete(info, root.related(info.python_name, self.store))
+
+    async def related_via(self, info: GatewayInfo, root: Entity, via: str) -> object:
         """Load ``root``'s ``via`` relation in full: it carries ``root``'s missing field."""
-        carrier = root._rel.get(via)
+        carrier = root.related(via, self.store)
         if isinstance(carrier, Entity) and carrier.id:
-            await self.loader(type(carrier)).load(carrier.id)
-        value = self.complete(info, root._rel.get(info.python_name))
+            loaded = await self.loader(type(carrier)).load(carrier.id)
+            if loaded is not None:
+                loaded.realise(self.store)  # its relations hold what ``root`` lacks
+        value = self.complete(info, root.related(info.python_name, self.store))
         return await value if asyncio.iscoroutine(value) else value
 
     # -- root and nested fields ---------------------------------------------------------

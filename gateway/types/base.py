@@ -12,6 +12,10 @@ object, and richer representations merge into it.  Relations to entities are
 fields made by :func:`related`: their resolver hands back the object when it holds
 every field the client selected below it, and otherwise the loader's promise of
 the richer representation.
+
+Related objects are built when a resolver first asks for them (:meth:`Model.related`),
+not when their parent arrives: a detailed LL2 page embeds hundreds of objects, and a
+client selects a few of them.
 """
 
 from __future__ import annotations
@@ -123,17 +127,44 @@ class Model:
         cls._slots = table  # type: ignore[attr-defined]
         return table
 
+    @classmethod
+    def relations(cls) -> dict[str, _Slot]:
+        """Attribute -> slot, for the fields :func:`related` made."""
+        found: dict[str, _Slot] | None = cls.__dict__.get("_relations")
+        if found is None:
+            found = {s.attr: s for s in cls.slots().values() if s.relation}
+            cls._relations = found  # type: ignore[attr-defined]
+        return found
+
     def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
-        for key, slot in self.slots().items():
-            if key not in data:
+        raw: dict[str, list[Any]] = self._raw  # type: ignore[attr-defined]
+        slots = self.slots()
+        for key, value in data.items():
+            slot = slots.get(key)
+            if slot is None:
                 continue
-            value = data[key]
-            if value is not None:
-                value = slot.convert(value, store)
             if slot.relation:
-                self._rel[slot.attr] = value  # type: ignore[attr-defined]
-            else:
+                raw.setdefault(slot.attr, []).append(value)
+            elif value is None or slot.convert is _identity:
                 setattr(self, slot.attr, value)
+            else:
+                setattr(self, slot.attr, slot.convert(value, store))
+
+    def related(self, attr: str, store: EntityStore) -> Any:
+        """The object (or list) at relation ``attr``, built from LL2's data on first use;
+        every representation received since merges into it, in order."""
+        rel: dict[str, Any] = self._rel  # type: ignore[attr-defined]
+        pending = self._raw.pop(attr, None)  # type: ignore[attr-defined]
+        if pending is not None:
+            convert = self.relations()[attr].convert
+            for value in pending:
+                rel[attr] = None if value is None else convert(value, store)
+        return rel.get(attr)
+
+    def realise(self, store: EntityStore) -> None:
+        """Build every related object now (they may carry data other objects lack)."""
+        for attr in list(self._raw):  # type: ignore[attr-defined]
+            self.related(attr, store)
 
 
 @strawberry.type
@@ -144,6 +175,8 @@ class Value(Model):
     interned: ClassVar[bool] = False
     #: Related entities by attribute (a mission's agencies), read by :func:`related`.
     _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: LL2 data of relations not built yet, by attribute.
+    _raw: strawberry.Private[dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], store: EntityStore) -> Self:
@@ -165,6 +198,8 @@ class Entity(Model):
     id: strawberry.ID
     #: Related entities by attribute, read by the resolvers :func:`related` makes.
     _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: LL2 data of relations not built yet, by attribute.
+    _raw: strawberry.Private[dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
     #: LL2 keys this instance has received from any representation.
     _keys: strawberry.Private[set[str]] = dataclasses.field(default_factory=set)
     #: True once the detailed representation (the richest LL2 has) was merged in.
@@ -208,15 +243,15 @@ def related(description: str | None = None, *, via: str | None = None) -> Any:
     if via is None:
 
         def resolve(root: Any, info: GatewayInfo) -> object:
-            return info.context.data.complete(info, root._rel.get(info.python_name))
+            return info.context.data.related(info, root)
 
     else:
         carrier = via
 
         def resolve(root: Any, info: GatewayInfo) -> object:
             if info.python_name in root._keys:
-                return info.context.data.complete(info, root._rel.get(info.python_name))
-            return info.context.data.complete_via(info, root, carrier)
+                return info.context.data.related(info, root)
+            return info.context.data.related_via(info, root, carrier)
 
     resolve._ll2_relation = True  # type: ignore[attr-defined]
     return strawberry.field(resolver=resolve, description=description)

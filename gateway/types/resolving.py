@@ -17,7 +17,7 @@ import strawberry
 from graphql import FieldNode, FragmentDefinitionNode
 
 if TYPE_CHECKING:
-    from gateway.types.base import Entity
+    from gateway.types.base import Entity, Model
     from gateway.types.connection import Connection
     from gateway.types.listing import ListQuery
 
@@ -27,13 +27,13 @@ __all__ = ["GatewayInfo", "HasRequestData", "RequestData"]
 class RequestData(Protocol):
     """One request's way to LL2 data, as the fields need it."""
 
-    def complete(self, info: GatewayInfo, value: object) -> object:
-        """``value`` (an entity, a list of them, anything else), or an awaitable of it
-        once it holds every field selected below ``info``'s field."""
+    def related(self, info: GatewayInfo, root: Model) -> object:
+        """``root``'s relation ``info.python_name`` (an entity, a list of them or None),
+        or an awaitable of it once it holds every field selected below."""
 
-    def complete_via(self, info: GatewayInfo, root: Entity, via: str) -> Awaitable[object]:
-        """``root``'s field ``info.python_name``, which only its ``via`` relation's full
-        representation carries."""
+    def related_via(self, info: GatewayInfo, root: Entity, via: str) -> Awaitable[object]:
+        """``root``'s relation ``info.python_name``, which only its ``via`` relation's
+        full representation carries."""
 
     def page(
         self, info: GatewayInfo, resource: str, query: ListQuery
