@@ -32,10 +32,7 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
-    from gateway.server import APP_STATE, create_app
-    from gateway.upstream.client import redact_url
+    from gateway.server.runner import serve
 
     overrides = {f.name: getattr(args, f.name) for f in fields(Settings)}
     try:
@@ -43,32 +40,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"ll2-gateway: bad setting: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    app = create_app(settings)
-
-    async def announce(app: web.Application) -> None:
-        state = app[APP_STATE]
-        where = "the bundled offline snapshot" if state.offline else "LL2"
-        print(
-            f"ll2-gateway: GraphQL at http://{settings.host}:{settings.port}/graphql "
-            f"(GraphiQL in a browser); upstream {redact_url(state.upstream_url or '')} ({where})",
-            flush=True,
-        )
-
-    app.on_startup.append(announce)
-    # SIGTERM and SIGINT stop accepting, then let in-flight requests finish.
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        shutdown_timeout=settings.request_timeout,
-        access_log=None,
-    )
-    return 0
+    return serve(settings)
 
 
 def _upstream(args: argparse.Namespace) -> int:

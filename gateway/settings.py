@@ -34,6 +34,13 @@ def _setting(env: str, help: str, default: Any = None, **argparse: Any) -> Any:
 class Settings:
     host: str = _setting("GATEWAY_HOST", "Interface to listen on.", "127.0.0.1")
     port: int = _setting("GATEWAY_PORT", "Port to listen on.", 8000)
+    workers: str = _setting(
+        "GATEWAY_WORKERS",
+        "Processes serving the port together (SO_REUSEPORT); `auto`: one per core. With "
+        "the in-memory cache each has its own cache and 1/N of the LL2 budget; with Redis "
+        "they share both.",
+        "1",
+    )
     upstream: str | None = _setting(
         "LL2_UPSTREAM",
         f"LL2 base URL, e.g. {LIVE_UPSTREAM} for live data. "
@@ -136,6 +143,10 @@ class Settings:
     log_level: str = _setting("GATEWAY_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO")
 
     def __post_init__(self) -> None:
+        if self.workers != "auto" and not (self.workers.isdigit() and int(self.workers) >= 1):
+            raise ValueError(
+                f"workers must be a whole number from 1, or auto; got {self.workers!r}"
+            )
         named = version_in_url(self.upstream)
         if self.upstream_version is not None:
             if self.upstream_version not in UPSTREAM_VERSIONS:
@@ -153,6 +164,13 @@ class Settings:
                 f"the upstream URL's path names LL2 {named}; the gateway speaks "
                 f"{', '.join(UPSTREAM_VERSIONS)}"
             )
+
+    @property
+    def worker_count(self) -> int:
+        """How many processes serve: ``workers``, ``auto`` being one per core."""
+        if self.workers == "auto":
+            return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        return int(self.workers)
 
     @property
     def ll2_version(self) -> str:

@@ -19,8 +19,11 @@ __all__ = ["APP_STATE", "AppState", "create_app"]
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    upstream = request.app[APP_STATE].upstream_url or ""
-    return web.json_response({"status": "ok", "upstream": redact_url(upstream)})
+    state = request.app[APP_STATE]
+    body: dict[str, object] = {"status": "ok", "upstream": redact_url(state.upstream_url or "")}
+    if state.worker:
+        body["worker"] = state.worker
+    return web.json_response(body)
 
 
 async def _freeze(app: web.Application) -> None:

@@ -59,9 +59,10 @@ async def _quota(settings: Settings, throttle: Throttle, namespace: str) -> Quot
     quota: Quota
     if settings.cache.startswith(("redis://", "rediss://", "unix://")):
         quota = RedisTokenBucket(settings.cache, throttle.rate_per_hour, key=f"{namespace}bucket")
-    else:
-        rate = throttle.rate_per_hour
-        quota = TokenBucket(rate, tokens=max(0.0, max(1.0, rate) - throttle.used))
+    else:  # each worker process holds its share of the budget
+        share = settings.worker_count
+        rate = throttle.rate_per_hour / share
+        quota = TokenBucket(rate, tokens=max(0.0, max(1.0, rate) - throttle.used / share))
     if throttle.next_use_secs > 0:
         await quota.penalise(throttle.next_use_secs)
     return quota

@@ -22,6 +22,8 @@ class AppState:
     upstream_url: str | None = None
     #: The in-process offline upstream, when no ``--upstream`` was given.
     offline: Any = None
+    #: This process's number among ``--workers`` (0: the only one).
+    worker: int = 0
     #: Whole answers by operation (``--response-cache``), while the app runs.
     responses: ResponseCache | None = None
 
