@@ -26,6 +26,17 @@ def version_in_url(url: str | None) -> str | None:
     return found[-1] if found else None
 
 
+#: Settings that must be above zero.
+_POSITIVE = (
+    "max_connections",
+    "header_timeout",
+    "body_timeout",
+    "keepalive_timeout",
+    "redis_timeout",
+    "redis_cooldown",
+)
+
+
 def _setting(env: str, help: str, default: Any = None, **argparse: Any) -> Any:
     return field(default=default, metadata={"env": env, "help": help, "argparse": argparse})
 
@@ -40,6 +51,29 @@ class Settings:
         "the in-memory cache each has its own cache and 1/N of the LL2 budget; with Redis "
         "they share both.",
         "1",
+    )
+    max_connections: int = _setting(
+        "GATEWAY_MAX_CONNECTIONS",
+        "Most client connections open at once, lowered to fit the file limit (ulimit -n) "
+        "with room for LL2 and Redis. At the cap a new connection closes the oldest idle one, "
+        "or is refused at once with 503 when none is idle.",
+        1000,
+    )
+    header_timeout: float = _setting(
+        "GATEWAY_HEADER_TIMEOUT",
+        "Seconds a client may take to send a request's line and headers, from connecting or "
+        "from its first byte after an idle keep-alive; then the connection is closed (with "
+        "408 if part of a request came).",
+        5.0,
+    )
+    body_timeout: float = _setting(
+        "GATEWAY_BODY_TIMEOUT",
+        "Seconds a client may take to send a request's body once its headers came; then the "
+        "answer is 408 REQUEST_TIMEOUT.",
+        10.0,
+    )
+    keepalive_timeout: float = _setting(
+        "GATEWAY_KEEPALIVE_TIMEOUT", "Seconds an idle keep-alive connection stays open.", 15.0
     )
     upstream: str | None = _setting(
         "LL2_UPSTREAM",
@@ -84,6 +118,13 @@ class Settings:
     breaker_cooldown: float = _setting(
         "GATEWAY_BREAKER_COOLDOWN", "Seconds the breaker stays open before trying LL2 again.", 30.0
     )
+    stale_deadline: float = _setting(
+        "GATEWAY_STALE_DEADLINE",
+        "Seconds to wait for LL2 when an expired copy is at hand; then the expired copy "
+        "answers (listed in `extensions.upstream.stale`) and the refresh goes on in the "
+        "background.",
+        1.0,
+    )
     offline_latency: float = _setting(
         "GATEWAY_OFFLINE_LATENCY",
         "Seconds the offline upstream waits before each answer (to feel like LL2).",
@@ -108,7 +149,21 @@ class Settings:
         True,
     )
     cache_max_bytes: int = _setting(
-        "GATEWAY_CACHE_MAX_BYTES", "Size bound of the in-memory cache, in bytes.", 64 * 1024 * 1024
+        "GATEWAY_CACHE_MAX_BYTES",
+        "Size bound of the in-memory cache, in bytes; with Redis, of the in-process tier in "
+        "front of it (which keeps answering when Redis is lost).",
+        64 * 1024 * 1024,
+    )
+    redis_timeout: float = _setting(
+        "GATEWAY_REDIS_TIMEOUT",
+        "Seconds to wait for Redis to connect or reply; past it Redis counts as down.",
+        0.25,
+    )
+    redis_cooldown: float = _setting(
+        "GATEWAY_REDIS_COOLDOWN",
+        "Seconds a failed Redis is left alone (the in-process tier and a local budget serve "
+        "meanwhile) before one request tries it again.",
+        5.0,
     )
     upstream_rate: float | None = _setting(
         "GATEWAY_UPSTREAM_RATE",
@@ -143,6 +198,9 @@ class Settings:
     log_level: str = _setting("GATEWAY_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO")
 
     def __post_init__(self) -> None:
+        for name in _POSITIVE:
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be above 0, got {getattr(self, name)!r}")
         if self.workers != "auto" and not (self.workers.isdigit() and int(self.workers) >= 1):
             raise ValueError(
                 f"workers must be a whole number from 1, or auto; got {self.workers!r}"

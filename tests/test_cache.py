@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from gateway.cache import Cache, CacheEntry, MemoryCache, open_cache
+from gateway.cache import Cache, CacheEntry, MemoryCache, TieredCache, open_cache
 from gateway.cache.policy import CATALOGUE, EVENTS, NEVER, POLICY, REFERENCE, STALE_FOR, ttl_for
 from gateway.ll2 import RESOURCE_PATHS
 from tests.fake_clock import FakeClock
@@ -153,7 +153,8 @@ async def test_open_cache_by_url() -> None:
     assert isinstance(memory, Cache)
     for url in ("redis://127.0.0.1:6379/0", "rediss://example.invalid:6380/1"):
         cache = open_cache(url, max_bytes=1)  # connects lazily: nothing happens yet
-        assert type(cache).__name__ == "RedisCache" and isinstance(cache, Cache)
+        assert isinstance(cache, TieredCache) and isinstance(cache, Cache)
+        assert type(cache.far).__name__ == "RedisCache" and cache.near.max_bytes == 1
         await cache.close()
 
 

@@ -222,12 +222,15 @@ async def test_429_waits_for_retry_after_without_calling_ll2(
     assert r.codes == ["UPSTREAM_RATE_LIMITED"]
     retry_after = r.errors[0]["extensions"]["retry_after"]
     assert retry_after == 1
+    assert r.errors[0]["extensions"]["source"] == "ll2"
+    assert "LL2 answered 429" in r.errors[0]["message"]
     assert [c.status for c in upstream.state.log] == [200, 429]
 
-    # until then the gateway refuses by itself: no LL2 call
+    # until then the gateway refuses by itself, naming LL2's limit: no LL2 call
     refused = await gw.query('{ agency(id: "44") { name } }')
     assert refused.codes == ["UPSTREAM_RATE_LIMITED"]
-    assert refused.errors[0]["extensions"]["source"] == "gateway"
+    assert refused.errors[0]["extensions"]["source"] == "ll2"
+    assert "LL2 answered 429" in refused.errors[0]["message"]
     assert 0 <= refused.errors[0]["extensions"]["retry_after"] <= retry_after
     status = await gw.query("{ upstreamStatus { budget { available secondsUntilAvailable } } }")
     assert status.data["upstreamStatus"]["budget"]["available"] == 0

@@ -8,6 +8,7 @@ the call budget is spent (stale-if-error) instead of failing the request.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ class CacheEntry:
     value: bytes
     stored_at: float
     expires_at: float
+    #: When the stale window ends and the entry is gone (``inf``: the backend did not say).
+    gone_at: float = field(default=math.inf, compare=False)
     #: The clock ``fresh`` is judged by: the cache's own, so tests can fake time.
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 

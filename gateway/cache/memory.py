@@ -67,7 +67,9 @@ class MemoryCache:
             self._hits += 1
         else:
             self._stale_hits += 1
-        return CacheEntry(slot.value, slot.stored_at, slot.expires_at, clock=self._clock)
+        return CacheEntry(
+            slot.value, slot.stored_at, slot.expires_at, gone_at=slot.gone_at, clock=self._clock
+        )
 
     async def set(self, key: str, value: bytes, *, ttl: float, stale_ttl: float) -> None:
         if ttl < 0 or stale_ttl < 0:

@@ -10,39 +10,32 @@ Redis's ``maxmemory`` policy, not this class, bounds the size (``volatile-lru``
 suits it: every entry has a TTL).
 
 A cache must never fail a request: when Redis is unreachable or errs, a lookup
-is a miss and a store does nothing, both counted in ``errors``; Redis is then
-left alone for ``backoff`` seconds (so a dead server costs one timeout, not one
-per lookup) and the failure is logged at most once a minute.
+is a miss and a store does nothing, both counted in ``errors``.  Redis is reached
+through a :class:`~gateway.cache.link.RedisLink`, whose breaker leaves a failed Redis
+alone for a while and which the other users of the same Redis share.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import struct
 import time
-from collections.abc import Callable
-
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from gateway.cache.base import CacheEntry, CacheStats
+from gateway.cache.link import RedisDown, RedisLink
 
 __all__ = ["RedisCache"]
 
-log = logging.getLogger("gateway.cache")
+T = TypeVar("T")
 
 #: format version, ttl, stale_ttl; the value follows.
 _HEADER = struct.Struct("!Bdd")
 _VERSION = 1
 #: ``stats()`` counts entries with at most this many ``SCAN`` calls of ~1000 keys.
 _SCAN_ROUNDS = 20
-_LOG_EVERY = 60.0
-#: What a call to Redis may raise when Redis, or the way to it, is broken.
-_FAILURES = (RedisError, OSError)
 
 
 def _glob_escape(text: str) -> str:
@@ -53,11 +46,12 @@ class RedisCache:
     """A :class:`~gateway.cache.base.Cache` on ``redis.asyncio``.
 
     Args:
-        url: ``redis://``, ``rediss://`` or ``unix://`` URL; connects lazily.
+        url_or_link: A ``redis://``, ``rediss://`` or ``unix://`` URL (connected
+            lazily, closed by :meth:`close`), or a shared link (left open).
         prefix: Namespace of this gateway's keys in the Redis database.
         clock: Wall-clock seconds, to express entry times in this process's clock.
-        backoff: Seconds to leave Redis alone after a failure.
-        timeout: Seconds to wait to connect, and for each reply.
+        backoff: Seconds to leave Redis alone after a failure (URL only).
+        timeout: Seconds to wait to connect, and for each reply (URL only).
 
     ``stats()`` counts per process, except ``entries``: a ``SCAN`` of the prefix,
     exact up to ~20,000 keys in the database and ``None`` beyond (never a
@@ -69,45 +63,40 @@ class RedisCache:
 
     def __init__(
         self,
-        url: str,
+        url_or_link: str | RedisLink,
         *,
         prefix: str = "ll2gw:",
         clock: Callable[[], float] = time.time,
-        backoff: float = 1.0,
-        timeout: float = 1.0,
+        backoff: float = 5.0,
+        timeout: float = 0.25,
     ) -> None:
-        self._client = aioredis.from_url(
-            url,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            # One immediate retry replaces a pooled connection the server closed.
-            retry=Retry(NoBackoff(), 1),
-        )
+        if isinstance(url_or_link, str):
+            self.link = RedisLink(url_or_link, timeout=timeout, cooldown=backoff)
+            self._owns_link = True
+        else:
+            self.link = url_or_link
+            self._owns_link = False
+        self._client = self.link.client
         self._keys = f"{prefix}cache:"
         self._pattern = _glob_escape(self._keys) + "*"
         self._clock = clock
-        self._backoff = backoff
-        self._down_until = -math.inf
-        self._logged_at = -math.inf
-        self._failing = False
         self._hits = self._stale_hits = self._misses = self._sets = self._errors = 0
 
     async def get(self, key: str) -> CacheEntry | None:
         name = self._keys + key
-        if self._down():
-            self._misses += 1
-            return None
-        try:
+
+        async def read() -> list[object]:
             async with self._client.pipeline(transaction=True) as pipe:
                 pipe.get(name)
                 pipe.pttl(name)
-                blob, pttl = await pipe.execute()
-        except _FAILURES as exc:
-            self._failed(exc)
+                return await pipe.execute()
+
+        found = await self._run(read)
+        if found is None:
             self._misses += 1
             return None
-        self._succeeded()
-        entry = self._entry(blob, pttl)
+        blob, pttl = found
+        entry = self._entry(blob, pttl)  # type: ignore[arg-type]
         if entry is None:
             self._misses += 1
         elif entry.fresh:
@@ -122,27 +111,13 @@ class RedisCache:
         if ttl + stale_ttl <= 0:
             await self.delete(key)
             return
-        if self._down():
-            return
         blob = _HEADER.pack(_VERSION, ttl, stale_ttl) + value
         lifetime_ms = max(1, math.ceil((ttl + stale_ttl) * 1000))
-        try:
-            await self._client.set(self._keys + key, blob, px=lifetime_ms)
-        except _FAILURES as exc:
-            self._failed(exc)
-            return
-        self._succeeded()
-        self._sets += 1
+        if await self._run(lambda: self._client.set(self._keys + key, blob, px=lifetime_ms)):
+            self._sets += 1
 
     async def delete(self, key: str) -> None:
-        if self._down():
-            return
-        try:
-            await self._client.delete(self._keys + key)
-        except _FAILURES as exc:
-            self._failed(exc)
-            return
-        self._succeeded()
+        await self._run(lambda: self._client.delete(self._keys + key))
 
     async def stats(self) -> CacheStats:
         entries = await self._count()  # first: a failure here counts in errors
@@ -159,7 +134,8 @@ class RedisCache:
         )
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._owns_link:
+            await self.link.close()
 
     def _entry(self, blob: bytes | None, pttl: int) -> CacheEntry | None:
         """The entry in this process's clock, from Redis's remaining TTL; ``None`` if unusable."""
@@ -168,41 +144,28 @@ class RedisCache:
         version, ttl, stale_ttl = _HEADER.unpack_from(blob)
         if version != _VERSION:
             return None
-        now = self._clock()
-        expires_at = now + pttl / 1000 - stale_ttl
-        return CacheEntry(blob[_HEADER.size :], expires_at - ttl, expires_at, clock=self._clock)
+        gone_at = self._clock() + pttl / 1000
+        expires_at = gone_at - stale_ttl
+        return CacheEntry(
+            blob[_HEADER.size :], expires_at - ttl, expires_at, gone_at=gone_at, clock=self._clock
+        )
 
     async def _count(self) -> int | None:
-        if self._down():
-            return None
-        cursor, found = 0, 0
-        try:
+        async def scan() -> int | None:
+            cursor, found = 0, 0
             for _ in range(_SCAN_ROUNDS):
                 cursor, keys = await self._client.scan(cursor, match=self._pattern, count=1000)
                 found += len(keys)
                 if cursor == 0:
                     return found
-        except _FAILURES as exc:
-            self._failed(exc)
-        return None
+            return None
 
-    def _down(self) -> bool:
-        """Whether Redis failed too recently to try again; counts the skipped call."""
-        if time.monotonic() < self._down_until:
+        return await self._run(scan)
+
+    async def _run(self, call: Callable[[], Awaitable[T]]) -> T | None:
+        """The call's result, or ``None`` (counted in ``errors``) when Redis is down."""
+        try:
+            return await self.link.run(call)
+        except RedisDown:
             self._errors += 1
-            return True
-        return False
-
-    def _failed(self, exc: BaseException) -> None:
-        self._errors += 1
-        self._failing = True
-        now = time.monotonic()
-        self._down_until = now + self._backoff
-        if now - self._logged_at >= _LOG_EVERY:
-            self._logged_at = now
-            log.warning("Redis cache unavailable, serving without it: %s", exc)
-
-    def _succeeded(self) -> None:
-        if self._failing:
-            self._failing = False
-            log.info("Redis cache reachable again")
+            return None

@@ -1,4 +1,9 @@
-"""Start-up and shutdown of what the app owns: the LL2 client, cache and quota."""
+"""Start-up and shutdown of what the app owns: the LL2 client, cache and quota.
+
+With Redis, the cache, the response cache and the shared budget use one
+:class:`~gateway.cache.link.RedisLink`: one connection pool, and one breaker, so
+when one of them finds Redis gone the others stop waiting on it too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -20,6 +26,9 @@ from gateway.upstream.client import LL2Client
 from gateway.upstream.fetcher import Upstream
 from gateway.upstream.quota import Quota, RedisTokenBucket, TokenBucket
 
+if TYPE_CHECKING:
+    from gateway.cache.link import RedisLink
+
 __all__ = ["upstream_context"]
 
 log = logging.getLogger("gateway.server")
@@ -33,7 +42,8 @@ class Throttle:
     """What LL2's free ``/api-throttle/`` says of this client's quota."""
 
     rate_per_hour: float
-    used: float = 0.0
+    #: Calls LL2 counts as used in the current hour; ``None``: LL2 was not asked.
+    used: float | None = None
     next_use_secs: float = 0.0
 
 
@@ -54,15 +64,24 @@ async def _throttle(client: LL2Client, settings: Settings) -> Throttle:
     return Throttle(rate, used * 3600.0 / window if window > 0 else used, wait)
 
 
-async def _quota(settings: Settings, throttle: Throttle, namespace: str) -> Quota:
+async def _quota(
+    settings: Settings, throttle: Throttle, namespace: str, link: RedisLink | None
+) -> Quota:
     """A token bucket that starts where LL2's count stands (a restart spends nothing)."""
     quota: Quota
-    if settings.cache.startswith(("redis://", "rediss://", "unix://")):
-        quota = RedisTokenBucket(settings.cache, throttle.rate_per_hour, key=f"{namespace}bucket")
+    used = throttle.used or 0.0
+    if link is not None:
+        quota = RedisTokenBucket(
+            link,
+            throttle.rate_per_hour,
+            key=f"{namespace}bucket",
+            # without Redis, and until it answers once: what LL2 says is left, else nothing
+            fallback_tokens=None if throttle.used is None else throttle.rate_per_hour - used,
+        )
     else:  # each worker process holds its share of the budget
         share = settings.worker_count
         rate = throttle.rate_per_hour / share
-        quota = TokenBucket(rate, tokens=max(0.0, max(1.0, rate) - throttle.used / share))
+        quota = TokenBucket(rate, tokens=max(0.0, max(1.0, rate) - used / share))
     if throttle.next_use_secs > 0:
         await quota.penalise(throttle.next_use_secs)
     return quota
@@ -95,13 +114,27 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         max_connections=settings.upstream_connections,
     )
     namespace = _namespace(settings, state.upstream_url)
-    cache = open_cache(settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace)
+    link: RedisLink | None = None
+    if settings.cache.startswith(("redis://", "rediss://", "unix://")):
+        from gateway.cache.link import RedisLink
+
+        link = RedisLink(
+            settings.cache, timeout=settings.redis_timeout, cooldown=settings.redis_cooldown
+        )
+    cache = open_cache(
+        settings.cache, max_bytes=settings.cache_max_bytes, prefix=namespace, link=link
+    )
     if settings.response_cache:
         state.responses = ResponseCache(
-            open_cache(settings.cache, max_bytes=settings.cache_max_bytes // 4, prefix=namespace),
+            open_cache(
+                settings.cache,
+                max_bytes=settings.cache_max_bytes // 4,
+                prefix=namespace,
+                link=link,
+            ),
             upstream=f"{state.upstream_url} {settings.ll2_version}",
         )
-    quota = await _quota(settings, await _throttle(client, settings), namespace)
+    quota = await _quota(settings, await _throttle(client, settings), namespace, link)
     state.upstream_ = Upstream(
         client,
         cache=cache,
@@ -111,10 +144,12 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         retries=settings.upstream_retries,
         backoff=settings.upstream_backoff,
         max_concurrency=settings.upstream_connections,
+        stale_deadline=settings.stale_deadline,
     )
     try:
         yield
     finally:
+        await state.upstream_.aclose()  # background refreshes
         state.upstream_ = None
         await client.aclose()
         await cache.close()
@@ -124,6 +159,8 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         close = getattr(quota, "close", None)
         if close is not None:
             await close()
+        if link is not None:
+            await link.close()
         if state.offline is not None:
             await state.offline.close()
             state.offline = None

@@ -90,9 +90,10 @@ class LL2Client:
         if status == 429:
             retry_after = _retry_after(response)
             raise UpstreamRateLimited(
-                "LL2's rate limit is exhausted"
-                + (f"; retry in {retry_after} s" if retry_after is not None else ""),
+                "LL2 answered 429: its own rate limit is exhausted"
+                + (f"; retry in {retry_after} s." if retry_after is not None else "."),
                 retry_after=retry_after,
+                source="ll2",
             )
         if status >= 500:
             raise UpstreamUnavailable(f"LL2 answered HTTP {status} ({path})", status=status)

@@ -10,6 +10,7 @@ calls depend on data a dry run does not have).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.upstream.client import UpstreamResponse
@@ -51,3 +52,9 @@ class DryRun:
 
     async def remember(self, path: str, item: dict[str, Any]) -> None:
         """Nothing to remember: a dry run receives no data."""
+
+    def note_count(self, path: str, params: Mapping[str, str], count: int) -> None:
+        """Nothing to note: a dry run receives no data."""
+
+    def known_count(self, path: str, params: Mapping[str, str]) -> int | None:
+        return self.upstream.known_count(path, params)

@@ -9,16 +9,21 @@ Every upstream GET of every request goes through :meth:`Upstream.get`:
    with none left, the expired cached answer is served if there is one, else
    ``UPSTREAM_RATE_LIMITED``;
 4. when LL2 fails, the expired cached answer is served (stale-if-error) and the
-   response says so in ``extensions.upstream.stale``.
+   response says so in ``extensions.upstream.stale``;
+5. with an expired answer at hand, the call to LL2 runs in the background and the
+   request waits for it at most ``stale_deadline`` seconds, then answers from the
+   expired copy (stale-while-revalidate); the refresh fills the cache for the next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
+import functools
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -33,6 +38,7 @@ from gateway.errors import (
 )
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import LL2Client, UpstreamResponse
+from gateway.upstream.counts import ListCounts
 from gateway.upstream.tally import Tally
 
 if TYPE_CHECKING:
@@ -64,6 +70,10 @@ class Fetching(Protocol):
     ) -> UpstreamResponse | None: ...
 
     async def remember(self, path: str, item: dict[str, Any]) -> None: ...
+
+    def note_count(self, path: str, params: Mapping[str, str], count: int) -> None: ...
+
+    def known_count(self, path: str, params: Mapping[str, str]) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +164,7 @@ class Upstream:
         backoff: float = 0.2,
         max_concurrency: int = 20,
         decoded_bytes: int = 16 << 20,
+        stale_deadline: float = 1.0,
     ) -> None:
         self.client = client
         self.cache = cache
@@ -164,7 +175,13 @@ class Upstream:
         self.backoff = backoff
         self._slots = asyncio.Semaphore(max_concurrency)
         self._decoded = _Decoded(decoded_bytes)
+        self.stale_deadline = stale_deadline
         self._inflight: dict[str, asyncio.Future[UpstreamResponse]] = {}
+        #: Refreshes of expired answers, running on after the request that started them.
+        self._refreshing: set[asyncio.Task[UpstreamResponse]] = set()
+        #: ``time.monotonic()`` until which LL2's own 429 told the gateway to wait.
+        self._ll2_limited_until = -1.0
+        self.list_counts = ListCounts()
         self.calls = 0
         self.errors: collections.deque[RecentError] = collections.deque(maxlen=20)
         #: resource -> rows in the whole table, from unfiltered list pages.
@@ -188,11 +205,27 @@ class Upstream:
         shared = self._inflight.get(key)
         if shared is not None:
             tally.joined()
+        elif entry is None:
+            return await self._lead(path, params, key, tally, deadline)
+        else:
+            shared = self._refresh(path, params, key, tally)
+        if entry is None:
             return await asyncio.shield(shared)
+        return await self._fresh_or_stale(shared, key, entry, tally, deadline)
+
+    async def _lead(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        deadline: float | None,
+    ) -> UpstreamResponse:
+        """Call LL2 for this request, letting identical requests join the call."""
         future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            response = await self._call(path, params, key, tally, stale=entry, deadline=deadline)
+            response = await self._call(path, params, key, tally, deadline=deadline)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # joined requests see it; nobody else must
@@ -202,6 +235,58 @@ class Upstream:
             return response
         finally:
             del self._inflight[key]
+
+    def _refresh(
+        self, path: str, params: dict[str, str] | None, key: str, tally: Tally
+    ) -> asyncio.Task[UpstreamResponse]:
+        """Call LL2 in the background: the request may answer from its expired copy first.
+
+        The call keeps the budget, breaker and retries, but not the request's deadline:
+        it outlives the request, bounded by the client's own timeouts.
+        """
+        task = asyncio.create_task(self._call(path, params, key, tally, deadline=None))
+        self._inflight[key] = task
+        self._refreshing.add(task)
+        task.add_done_callback(functools.partial(self._refreshed, key))
+        return task
+
+    def _refreshed(self, key: str, task: asyncio.Task[UpstreamResponse]) -> None:
+        self._refreshing.discard(task)
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # each waiter decides what a failure means to it
+
+    async def _fresh_or_stale(
+        self,
+        call: asyncio.Future[UpstreamResponse],
+        key: str,
+        stale: CacheEntry,
+        tally: Tally,
+        deadline: float | None,
+    ) -> UpstreamResponse:
+        """LL2's answer if it comes within the stale deadline, else the expired copy."""
+        wait = self.stale_deadline
+        if deadline is not None:
+            wait = min(wait, deadline - time.monotonic())
+        if not call.done() and wait > 0:
+            await asyncio.wait([call], timeout=wait)
+        if call.done() and not call.cancelled():
+            failure = call.exception()
+            if failure is None:
+                return call.result()
+            if not isinstance(failure, UpstreamError | asyncio.CancelledError):
+                raise failure
+        tally.served_stale(key)
+        return self._decoded.unpack(key, stale)
+
+    async def aclose(self) -> None:
+        """Stop the background refreshes (at shutdown)."""
+        for task in list(self._refreshing):
+            task.cancel()
+        for task in list(self._refreshing):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
     async def peek(
         self, path: str, params: dict[str, str] | None, tally: Tally
@@ -221,16 +306,12 @@ class Upstream:
         key: str,
         tally: Tally,
         *,
-        stale: CacheEntry | None,
         deadline: float | None,
     ) -> UpstreamResponse:
         try:
             response = await self._attempts(path, params, key, tally, deadline)
         except UpstreamError as exc:
             self.errors.append(RecentError(time.time(), key, exc.code, exc.message))
-            if stale is not None:
-                tally.served_stale(key)
-                return self._decoded.unpack(key, stale)
             raise
         ttl, stale_ttl = self.ttl_for(path)
         tally.received(response.nbytes, response.seconds, fresh_until=time.time() + ttl)
@@ -263,7 +344,9 @@ class Upstream:
                         response = await self._timed(self.client.get(path, params), deadline)
                 except UpstreamRateLimited as exc:
                     if exc.extensions.get("retry_after"):
-                        await self.quota.penalise(float(exc.extensions["retry_after"]))
+                        wait = float(exc.extensions["retry_after"])
+                        self._ll2_limited_until = time.monotonic() + wait
+                        await self.quota.penalise(wait)
                     raise
                 except (UpstreamUnavailable, UpstreamTimeout) as exc:
                     self.breaker.failure()
@@ -281,8 +364,16 @@ class Upstream:
     async def _take_token(self) -> None:
         if not await self.quota.try_acquire():
             wait = await self.quota.seconds_until_available()
+            if time.monotonic() < self._ll2_limited_until:
+                raise UpstreamRateLimited(
+                    "LL2 answered 429 (its own rate limit): the gateway waits "
+                    f"{wait:.0f} s before calling it again.",
+                    retry_after=round(wait),
+                    source="ll2",
+                )
             raise UpstreamRateLimited(
-                f"The gateway's LL2 budget is spent; next call in {wait:.0f} s.",
+                "The gateway's budget of LL2 calls (--upstream-rate) is spent; "
+                f"next call in {wait:.0f} s.",
                 retry_after=round(wait),
                 source="gateway",
             )
@@ -297,6 +388,14 @@ class Upstream:
                 return await call
         except TimeoutError as exc:
             raise UpstreamTimeout("LL2 did not answer before the request's deadline") from exc
+
+    def note_count(self, path: str, params: Mapping[str, str], count: int) -> None:
+        """LL2 just answered the list query at ``path`` with ``count`` items in all."""
+        self.list_counts.note(path, params, count, self.ttl_for(path)[0])
+
+    def known_count(self, path: str, params: Mapping[str, str]) -> int | None:
+        """How many items the list query has, if LL2 said so while it is fresh."""
+        return self.list_counts.get(path, params)
 
     async def remember(self, path: str, item: dict[str, Any]) -> None:
         """Cache ``item`` as the answer of the detail endpoint ``path``.

@@ -18,8 +18,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from gateway.throttled_log import ThrottledLog
+
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+    from gateway.cache.link import RedisLink
 
 __all__ = ["Quota", "RedisTokenBucket", "TokenBucket"]
 
@@ -27,7 +31,6 @@ log = logging.getLogger("gateway.upstream")
 
 #: Float slack, so refills that add up to a whole token grant it.
 _EPSILON = 1e-9
-_LOG_EVERY = 60.0
 
 
 @runtime_checkable
@@ -148,8 +151,9 @@ class TokenBucket:
 #: One bucket operation, atomic in Redis. The bucket is a hash {tokens, stamp}
 #: (absent: full); time is Redis's TIME, so instances' clocks do not matter. The
 #: hash expires once it would be full again, leaving nothing behind.
-#: ARGV: tokens per second, capacity, n, mode ('take' | 'peek' | 'block'), seconds
-#: to block. Returns {granted, tokens available now, seconds until n are}.
+#: ARGV: tokens per second, capacity, n, mode ('take' | 'peek' | 'block' | 'spend'),
+#: seconds to block. 'spend' takes ``n`` whatever is left (calls already made, while
+#: Redis was out of reach). Returns {granted, tokens available now, seconds until n are}.
 _SCRIPT = """
 local per_second = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
@@ -174,6 +178,9 @@ elseif mode == 'block' and now + tonumber(ARGV[5]) > stamp then
   stamp = now + tonumber(ARGV[5])
   tokens = 1
   changed = true
+elseif mode == 'spend' and n > 0 then
+  tokens = math.max(0, tokens - n)
+  changed = true
 end
 if changed then
   redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens),
@@ -193,60 +200,55 @@ class RedisTokenBucket:
     """A :class:`Quota` shared by every gateway instance through one Redis key.
 
     Each operation is one ``EVALSHA`` of a Lua script, so concurrent instances
-    never both take the last token. If Redis fails, the bucket falls back to a
-    :class:`TokenBucket` in this process (seeded with the last level Redis
-    reported) and logs it, tries Redis again every ``retry_interval`` seconds,
-    and is back on the shared budget as soon as Redis answers; a gateway keeps
-    working, at worst spending the budget once per instance during the outage.
+    never both take the last token.  Redis is reached through a
+    :class:`~gateway.cache.link.RedisLink` (shared with the cache): when it is down,
+    the bucket rations calls with a :class:`TokenBucket` in this process, which
+    starts from the level Redis last reported (or ``fallback_tokens`` if Redis never
+    answered; empty if nobody knows), never from a full bucket: the other instances
+    may have spent it.  When Redis answers again, the calls made apart are charged
+    to the shared bucket and it is used again.
 
     Args:
-        url_or_client: A Redis URL (connected lazily, closed by :meth:`close`)
-            or a ``redis.asyncio`` client (left open).
+        url_or_link: A Redis URL (connected lazily, closed by :meth:`close`), a
+            shared link, or a ``redis.asyncio`` client (both left open).
         rate_per_hour: Tokens added per hour.
         key: The Redis key of the bucket; instances sharing it share the budget.
         capacity: Most tokens held; default ``rate_per_hour``.
-        retry_interval: Seconds on the local bucket before trying Redis again.
-        timeout: Seconds to wait to connect, and for each reply (URL only).
+        fallback_tokens: Where the local bucket starts if Redis never answered
+            (what LL2 said was left at start-up); default 0.
+        retry_interval: Seconds before trying a failed Redis again (URL or client).
+        timeout: Seconds to wait to connect, and for each reply (URL or client).
     """
 
     def __init__(
         self,
-        url_or_client: str | Redis,
+        url_or_link: str | RedisLink | Redis,
         rate_per_hour: float,
         *,
         key: str = "ll2gw:bucket",
         capacity: float | None = None,
+        fallback_tokens: float | None = None,
         retry_interval: float = 5.0,
-        timeout: float = 1.0,
+        timeout: float = 0.25,
     ) -> None:
+        from gateway.cache.link import RedisLink
+
         self.capacity = _capacity(rate_per_hour, capacity)
         self.rate_per_hour = float(rate_per_hour)
         self.key = key
-        from redis.exceptions import RedisError
-
-        #: What a call to Redis raises when Redis, or the way to it, is broken.
-        self._failures: tuple[type[BaseException], ...] = (RedisError, OSError)
-        if isinstance(url_or_client, str):
-            import redis.asyncio as aioredis
-            from redis.asyncio.retry import Retry
-            from redis.backoff import NoBackoff
-
-            self._client = aioredis.from_url(
-                url_or_client,
-                socket_connect_timeout=timeout,
-                socket_timeout=timeout,
-                retry=Retry(NoBackoff(), 1),
-            )
-            self._owns_client = True
-        else:
-            self._client = url_or_client
-            self._owns_client = False
-        self._script = self._client.register_script(_SCRIPT)
-        self._retry_interval = retry_interval
+        if isinstance(url_or_link, RedisLink):
+            self._link, self._owns_link = url_or_link, False
+        else:  # a URL, or a client of the caller's: a link of our own
+            self._link = RedisLink(url_or_link, timeout=timeout, cooldown=retry_interval)
+            self._owns_link = True
+        self._script = self._link.client.register_script(_SCRIPT)
         self._local: TokenBucket | None = None
-        self._retry_at = -math.inf
-        self._logged_at = -math.inf
+        #: Tokens Redis last said were left; then where a local bucket starts.
         self._last_level: float | None = None
+        self._fallback_tokens = fallback_tokens
+        #: Tokens taken from the local bucket since Redis was lost.
+        self._spent_apart = 0.0
+        self._warn = ThrottledLog(log)
 
     @property
     def shared(self) -> bool:
@@ -258,7 +260,10 @@ class RedisTokenBucket:
             return False
         reply = await self._run("take", n)
         if reply is None:
-            return await self._fallback().try_acquire(n)
+            granted = await self._fallback().try_acquire(n)
+            if granted:
+                self._spent_apart += n
+            return granted
         return reply[0]
 
     async def available(self) -> float:
@@ -280,46 +285,46 @@ class RedisTokenBucket:
             await self._fallback().penalise(retry_after)
 
     async def close(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
+        if self._owns_link:
+            await self._link.close()
 
     async def _run(
         self, mode: str, n: float, block: float = 0.0
     ) -> tuple[bool, float, float] | None:
         """The script's reply, or ``None`` if Redis is (or was just) unreachable."""
-        if self._local is not None and time.monotonic() < self._retry_at:
-            return None
-        args: list[float | int | str] = [
-            self.rate_per_hour / 3600.0,
-            self.capacity,
-            n,
-            mode,
-            block,
-        ]
+        from gateway.cache.link import RedisDown
+
         try:
-            granted, level, wait = await self._script(keys=[self.key], args=args)
-        except self._failures as exc:
-            self._fail(exc)
+            if self._local is not None:
+                await self._eval("spend", self._spent_apart)  # back: charge what was spent
+                spent, self._spent_apart, self._local = self._spent_apart, 0.0, None
+                log.info(
+                    "Redis quota reachable again: the LL2 budget is shared again "
+                    "(%g calls made meanwhile charged to it)",
+                    spent,
+                )
+            granted, level, wait = await self._eval(mode, n, block)
+        except RedisDown:
+            self._fallback()
             return None
-        if self._local is not None:
-            self._local = None
-            log.info("Redis quota reachable again: the LL2 budget is shared again")
-        self._last_level = float(level)
+        self._last_level = level
+        return granted, level, wait
+
+    async def _eval(self, mode: str, n: float, block: float = 0.0) -> tuple[bool, float, float]:
+        args: list[float | int | str] = [self.rate_per_hour / 3600.0, self.capacity, n, mode, block]
+        granted, level, wait = await self._link.run(
+            lambda: self._script(keys=[self.key], args=args)
+        )
         return bool(granted), float(level), float(wait)
 
     def _fallback(self) -> TokenBucket:
         if self._local is None:
-            self._local = TokenBucket(
-                self.rate_per_hour, capacity=self.capacity, tokens=self._last_level
+            tokens = self._last_level if self._last_level is not None else self._fallback_tokens
+            tokens = tokens or 0.0
+            self._local = TokenBucket(self.rate_per_hour, capacity=self.capacity, tokens=tokens)
+            self._warn.warning(
+                "Redis quota unavailable: rationing LL2 calls in this process alone, "
+                "from the %g calls last known to be left",
+                round(tokens, 2),
             )
         return self._local
-
-    def _fail(self, exc: BaseException) -> None:
-        self._fallback()
-        now = time.monotonic()
-        self._retry_at = now + self._retry_interval
-        if now - self._logged_at >= _LOG_EVERY:
-            self._logged_at = now
-            log.warning(
-                "Redis quota unavailable, rationing LL2 calls in this process alone: %s", exc
-            )

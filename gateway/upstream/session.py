@@ -19,18 +19,17 @@ from typing import Any
 
 from gateway.errors import UpstreamBadResponse
 from gateway.upstream.client import UpstreamResponse
+from gateway.upstream.counts import PAGING
 from gateway.upstream.fetcher import Fetching
 from gateway.upstream.tally import Tally
 from gateway.upstream.versions import VersionAdapter, current
 
 __all__ = ["Page", "UpstreamSession"]
 
-_PAGING = frozenset({"limit", "offset", "mode", "ordering"})
-
 
 def _filtered(params: dict[str, str]) -> bool:
     """Whether a list request narrows the table (then its count is not the table's)."""
-    return any(name not in _PAGING for name in params)
+    return any(name not in PAGING for name in params)
 
 
 def _retrieve(task: asyncio.Task[UpstreamResponse]) -> None:
@@ -75,17 +74,22 @@ class UpstreamSession:
     async def page(self, resource: str, params: dict[str, str], *, whole: bool = False) -> Page:
         """A list page; ``whole`` says every result has its detail endpoint's shape."""
         version = self.version
-        response = await self.get(version.list_path(resource), params)
+        path = version.list_path(resource)
+        response = await self.get(path, params)
         data = response.data
         if (
             not isinstance(data, dict)
             or not isinstance(data.get("results"), list)
             or not isinstance(data.get("count"), int)
         ):
-            raise UpstreamBadResponse(f"LL2 sent a {resource} page without count and results")
+            raise UpstreamBadResponse(
+                f"LL2 sent a page of {resource} without `count` and `results`"
+            )
         results = [r for r in data["results"] if isinstance(r, dict)]
         if response.planned:
             return Page(0, [])
+        if not response.cached:
+            self.upstream.note_count(path, params, data["count"])
         if not _filtered(params):
             self.upstream.table_sizes[resource] = data["count"]
         if whole and not response.cached:  # stored once, when LL2 sent the page
@@ -97,6 +101,11 @@ class UpstreamSession:
 
     def table_size(self, resource: str) -> int | None:
         return self.upstream.table_sizes.get(resource)
+
+    def known_count(self, resource: str, params: dict[str, str]) -> int | None:
+        """How many items a list query (``params`` as :meth:`page` takes them) has, if
+        LL2 said so recently; paging, mode and order do not count."""
+        return self.upstream.known_count(self.version.list_path(resource), params)
 
     def plan(self, calls: int) -> None:
         """The planner chose a way to LL2 that costs ``calls`` calls."""
@@ -121,5 +130,5 @@ class UpstreamSession:
         if data is None:
             return None
         if not isinstance(data, dict) or data.get("id") is None:
-            raise UpstreamBadResponse(f"LL2 sent a {resource} record without an id")
+            raise UpstreamBadResponse(f"LL2 sent a record of {resource} without an `id`")
         return self.version.normalise(resource, data, detail=True)
