@@ -122,6 +122,9 @@ class RequestLoader:
         version = self.session.version
         whole = version.is_whole(resource, mode)
         params = version.map_params(resource, params)
+        known = self.session.known_count(resource, params)
+        if known is not None and query.offset >= known:  # past the end: empty, no call
+            return Connection.from_page([], offset=query.offset, total=known)
         self.session.plan(1)
         page = await self.session.page(resource, params, whole=whole)
         items = [self.store.entity(cls, item, complete=whole) for item in page.results]

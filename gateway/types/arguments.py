@@ -2,7 +2,8 @@
 
 Every filter input maps its fields onto LL2 query parameters by one rule
 (:meth:`FilterInput.to_params`), so a resource's filters are declared once, as
-fields, and never hand-translated.
+fields, and never hand-translated; the same walk checks each value against
+:mod:`gateway.types.bounds`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import strawberry
+from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.utils.str_converters import to_camel_case
+
+from gateway.types.bounds import bounded_text, integer_id, listed
 
 __all__ = ["DateTimeBounds", "DateTimeRange", "FilterInput", "IntRange", "ordering_enum"]
 
@@ -55,6 +60,28 @@ class DateTimeBounds:
     lte: str | None = None
 
 
+def _is_id(type_: object) -> bool:
+    """Whether a filter field holds LL2 ids (``ID``, ``[ID]``, optional or not)."""
+    while isinstance(type_, StrawberryOptional | StrawberryList):
+        type_ = type_.of_type
+    return type_ is strawberry.ID
+
+
+def _checked(value: Any, argument: str, *, is_id: bool) -> Any:
+    """``value`` within bounds; ids as LL2 spells them."""
+    if isinstance(value, list | tuple):
+        listed(value, argument)
+        return [_checked(v, argument, is_id=is_id) for v in value]
+    if isinstance(value, str):
+        return integer_id(value, argument) if is_id else bounded_text(value, argument)
+    if isinstance(value, IntRange | DateTimeRange | DateTimeBounds):
+        for op in ("eq", "gt", "gte", "lt", "lte"):
+            bound = getattr(value, op, None)
+            if isinstance(bound, str):
+                bounded_text(bound, f"{argument}.{op}")
+    return value
+
+
 def _param_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -75,6 +102,8 @@ class FilterInput:
             value = getattr(self, field.python_name)
             if value is None:
                 continue
+            argument = f"filter.{field.graphql_name or to_camel_case(field.python_name)}"
+            value = _checked(value, argument, is_id=_is_id(field.type))
             name = self.PARAMS.get(field.python_name, field.python_name)
             if isinstance(value, IntRange | DateTimeRange | DateTimeBounds):
                 for op in ("eq", "gt", "gte", "lt", "lte"):

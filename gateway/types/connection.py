@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from gateway.errors import BadUserInput
+from gateway.types.bounds import MAX_INTEGER
 
 __all__ = ["Connection", "Edge", "PageInfo", "decode_cursor", "encode_cursor"]
 
@@ -33,7 +34,12 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
     offset = text[len(_PREFIX) :]
-    if not text.startswith(_PREFIX) or not (offset.isascii() and offset.isdigit()):
+    if (
+        not text.startswith(_PREFIX)
+        or not (offset.isascii() and offset.isdigit())
+        or len(offset) > 10
+        or int(offset) >= MAX_INTEGER  # the next page's offset must fit LL2's integer too
+    ):
         raise BadUserInput(
             f"Malformed cursor {cursor!r}: pass an `endCursor` or an edge `cursor` "
             "from an earlier page.",

@@ -16,6 +16,7 @@ from typing import Final
 from gateway.errors import BadUserInput
 from gateway.ll2 import RESOURCES
 from gateway.types.arguments import FilterInput
+from gateway.types.bounds import MAX_SEARCH, bounded_text, integer_id, unique_ordering
 from gateway.types.connection import decode_cursor
 
 __all__ = ["MAX_PAGE", "ListQuery", "checked_id", "list_query", "sendable"]
@@ -64,21 +65,22 @@ def list_query(
             f"`first` must be between 0 and {MAX_PAGE} (LL2's page limit), got {first}.",
             argument="first",
         )
-    offset = decode_cursor(after) + 1 if after is not None else 0
+    # ``after: ""`` (no cursor yet, as some clients send it) is the first page
+    offset = decode_cursor(after) + 1 if after else 0
     params: dict[str, str] = filter.to_params() if filter is not None else {}
     params.update({k: str(v) for k, v in (scope or {}).items()})
     if search:
-        params["search"] = search
+        params["search"] = bounded_text(search, "search", MAX_SEARCH)
     for name, value in params.items():
         sendable(value, name)
     if ordering:
-        params["ordering"] = ",".join(term.value for term in ordering)
+        params["ordering"] = ",".join(term.value for term in unique_ordering(ordering))
     return ListQuery(params, first, offset)
 
 
 def checked_id(resource: str, id: str) -> str:
     """An id as LL2 spells it for ``resource``, or ``BAD_USER_INPUT``."""
     text = sendable(str(id).strip(), "id")
-    if RESOURCES[resource].id_kind == "integer" and not (text.isascii() and text.isdigit()):
-        raise BadUserInput(f"`id` must be an LL2 integer id, got {id!r}.", argument="id")
-    return text
+    if RESOURCES[resource].id_kind == "integer":
+        return integer_id(text, "id")
+    return bounded_text(text, "id")
