@@ -16,6 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from gateway.server import APP_STATE, AppState, create_app
+from gateway.server.serving import GatewayRunner
 from gateway.settings import Settings
 
 
@@ -44,11 +45,11 @@ class Gateway:
         self.upstream = upstream
         self.settings = Settings(upstream=upstream.url, **settings)
         self.url = ""
-        self._runner: web.AppRunner | None = None
+        self._runner: GatewayRunner | None = None
         self.http: aiohttp.ClientSession | None = None
 
     async def start(self) -> Gateway:
-        self._runner = web.AppRunner(create_app(self.settings))
+        self._runner = GatewayRunner(create_app(self.settings))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

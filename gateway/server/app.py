@@ -8,6 +8,7 @@ from aiohttp import web
 
 from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
+from gateway.server.bodies import body_middleware
 from gateway.server.cors import cors_middleware
 from gateway.server.lifecycle import upstream_context
 from gateway.server.state import APP_STATE, AppState
@@ -36,7 +37,10 @@ async def _freeze(app: web.Application) -> None:
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
     app = web.Application(
-        middlewares=[cors_middleware(settings.cors_origins)],
+        middlewares=[
+            cors_middleware(settings.cors_origins),
+            body_middleware(settings.body_timeout, max_body_bytes(settings)),
+        ],
         client_max_size=max_body_bytes(settings),
     )
     state = AppState(settings)

@@ -50,7 +50,13 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     return formatted
 
 
-_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
+_HTTP_CODES = {
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
+    413: "PAYLOAD_TOO_LARGE",
+    503: "TOO_MANY_CONNECTIONS",
+}
 
 
 def http_error_body(status: int, message: str) -> dict[str, Any]:

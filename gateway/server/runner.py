@@ -20,6 +20,7 @@ from types import FrameType
 from aiohttp import web
 
 from gateway.server.app import create_app
+from gateway.server.serving import run_app
 from gateway.server.state import APP_STATE
 from gateway.settings import Settings
 from gateway.upstream.client import redact_url
@@ -56,7 +57,7 @@ def run_worker(settings: Settings, index: int = 0) -> None:
 
     app.on_startup.append(announce)
     # SIGTERM and SIGINT stop accepting, then let in-flight requests finish.
-    web.run_app(
+    run_app(
         app,
         host=settings.host,
         port=settings.port,

@@ -1,0 +1,83 @@
+"""How many client connections the gateway holds, and which one gives way.
+
+Every open connection holds a file descriptor, and so do LL2's and Redis's: past the
+process's file limit ``accept()`` fails and nobody is served.  So the gateway holds at
+most :func:`connection_cap` connections, below that limit.  At the cap, a new
+connection closes the oldest *idle* one (connected but not sending a request, or
+kept alive between requests: nothing is lost, a client reconnects); when every
+connection is busy with a request, the new one is refused at once with a 503.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+from collections import OrderedDict
+from typing import Protocol
+
+__all__ = ["Connection", "ConnectionGuard", "connection_cap", "file_limit"]
+
+log = logging.getLogger("gateway.server")
+
+#: Descriptors kept for everything but client connections: standard streams, the event
+#: loop, listening sockets, Redis's pool (32), log files.
+BASE_RESERVE = 64
+#: The fewest connections a cap leaves, however low the file limit.
+MIN_CAP = 8
+
+
+def file_limit() -> int | None:
+    """The soft limit on open files of this process, ``None`` if unlimited."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def connection_cap(wanted: int, *, upstream_connections: int, limit: int | None) -> int:
+    """``wanted``, lowered to leave descriptors for LL2 (both ends, when the offline
+    LL2 runs in-process), Redis and the process itself under ``limit``."""
+    if limit is None:
+        return wanted
+    room = limit - BASE_RESERVE - 2 * upstream_connections
+    return max(MIN_CAP, min(wanted, room))
+
+
+class Connection(Protocol):
+    @property
+    def idle(self) -> bool:
+        """Whether no request is being received or answered on it."""
+        ...
+
+    def evict(self) -> None:
+        """Close it now (it is idle)."""
+        ...
+
+
+class ConnectionGuard:
+    """The open connections, oldest first, held to ``cap``."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._open: OrderedDict[Connection, None] = OrderedDict()
+        #: Idle connections closed to make room, and connections refused.
+        self.evicted = 0
+        self.refused = 0
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def admit(self, connection: Connection) -> bool:
+        """Hold ``connection`` (closing the oldest idle one at the cap); False: refuse it."""
+        if len(self._open) >= self.cap:
+            oldest_idle = next((c for c in self._open if c.idle), None)
+            if oldest_idle is None:
+                self.refused += 1
+                return False
+            self.release(oldest_idle)
+            oldest_idle.evict()
+            self.evicted += 1
+        self._open[connection] = None
+        return True
+
+    def release(self, connection: Connection) -> None:
+        """``connection`` is closed."""
+        self._open.pop(connection, None)
