@@ -38,6 +38,7 @@ class DryRun:
         tally: Tally,
         *,
         deadline: float | None = None,
+        started: float | None = None,
     ) -> UpstreamResponse:
         found = await self.upstream.peek(path, params, tally)
         if found is not None:

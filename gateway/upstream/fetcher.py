@@ -11,8 +11,10 @@ Every upstream GET of every request goes through :meth:`Upstream.get`:
 4. when LL2 fails, the expired cached answer is served (stale-if-error) and the
    response says so in ``extensions.upstream.stale``;
 5. with an expired answer at hand, the call to LL2 runs in the background and the
-   request waits for it at most ``stale_deadline`` seconds, then answers from the
-   expired copy (stale-while-revalidate); the refresh fills the cache for the next.
+   request waits for it until ``stale_deadline`` seconds after the request began, then
+   answers from the expired copy (stale-while-revalidate): however many expired
+   answers a request reads, one after the other, it waits that long at most in all.
+   The refresh fills the cache for the next request.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Fetching(Protocol):
         tally: Tally,
         *,
         deadline: float | None = None,
+        started: float | None = None,
     ) -> UpstreamResponse: ...
 
     async def peek(
@@ -194,9 +197,11 @@ class Upstream:
         tally: Tally,
         *,
         deadline: float | None = None,
+        started: float | None = None,
     ) -> UpstreamResponse:
         """LL2's answer to ``GET path?params``, by the cheapest means; ``deadline`` is
-        the ``time.monotonic()`` by which the calling request must be answered."""
+        the ``time.monotonic()`` by which the calling request must be answered, and
+        ``started`` when it began (its expired copies answer ``stale_deadline`` after)."""
         key = cache_key(path, params)
         entry = await self.cache.get(key)
         if entry is not None and entry.fresh:
@@ -211,7 +216,8 @@ class Upstream:
             shared = self._refresh(path, params, key, tally)
         if entry is None:
             return await asyncio.shield(shared)
-        return await self._fresh_or_stale(shared, key, entry, tally, deadline)
+        soft = (time.monotonic() if started is None else started) + self.stale_deadline
+        return await self._fresh_or_stale(shared, key, entry, tally, min(soft, deadline or soft))
 
     async def _lead(
         self,
@@ -263,12 +269,11 @@ class Upstream:
         key: str,
         stale: CacheEntry,
         tally: Tally,
-        deadline: float | None,
+        deadline: float,
     ) -> UpstreamResponse:
-        """LL2's answer if it comes within the stale deadline, else the expired copy."""
-        wait = self.stale_deadline
-        if deadline is not None:
-            wait = min(wait, deadline - time.monotonic())
+        """LL2's answer if it comes by ``deadline`` (``time.monotonic()``), else the
+        expired copy."""
+        wait = deadline - time.monotonic()
         if not call.done() and wait > 0:
             await asyncio.wait([call], timeout=wait)
         if call.done() and not call.cancelled():

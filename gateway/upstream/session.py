@@ -14,6 +14,7 @@ The cache keeps bodies exactly as LL2 sent them.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ class UpstreamSession:
     upstream: Fetching
     #: ``time.monotonic()`` by which the request must be answered; retries stop short of it.
     deadline: float | None = None
+    #: ``time.monotonic()`` when the request began: expired copies answer a while after.
+    started: float = field(default_factory=time.monotonic)
     tally: Tally = field(default_factory=Tally)
     #: The upstream's LL2 version: paths, parameters and shapes.
     version: VersionAdapter = field(default_factory=current)
@@ -63,7 +66,9 @@ class UpstreamSession:
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(
-                self.upstream.get(path, params, self.tally, deadline=self.deadline)
+                self.upstream.get(
+                    path, params, self.tally, deadline=self.deadline, started=self.started
+                )
             )
             task.add_done_callback(_retrieve)
             self._tasks[key] = task
