@@ -3,9 +3,11 @@
 Every open connection holds a file descriptor, and so do LL2's and Redis's: past the
 process's file limit ``accept()`` fails and nobody is served.  So the gateway holds at
 most :func:`connection_cap` connections, below that limit.  At the cap, a new
-connection closes the oldest *idle* one (connected but not sending a request, or
-kept alive between requests: nothing is lost, a client reconnects); when every
-connection is busy with a request, the new one is refused at once with a 503.
+connection closes an *idle* one, in this order: the oldest that never sent a byte,
+then the oldest still sending its headers, then the oldest kept alive between
+requests (nothing is lost, a client reconnects; a client that proved itself with a
+request goes last).  When every connection is busy with a request, the new one is
+refused at once with a 503.
 """
 
 from __future__ import annotations
@@ -32,19 +34,24 @@ def file_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
-def connection_cap(wanted: int, *, upstream_connections: int, limit: int | None) -> int:
-    """``wanted``, lowered to leave descriptors for LL2 (both ends, when the offline
-    LL2 runs in-process), Redis and the process itself under ``limit``."""
+def connection_cap(
+    wanted: int, *, upstream_connections: int, backlog: int, limit: int | None
+) -> int:
+    """``wanted``, lowered to leave descriptors under ``limit`` for LL2 (both ends, when
+    the offline LL2 runs in-process), Redis, the process itself, and one burst of
+    ``backlog`` connections (the event loop accepts that many before the first of them
+    reaches the cap's check)."""
     if limit is None:
         return wanted
-    room = limit - BASE_RESERVE - 2 * upstream_connections
-    return max(MIN_CAP, min(wanted, room))
+    room = limit - BASE_RESERVE - 2 * upstream_connections - backlog
+    return min(wanted, max(MIN_CAP, room))
 
 
 class Connection(Protocol):
     @property
-    def idle(self) -> bool:
-        """Whether no request is being received or answered on it."""
+    def idle_rank(self) -> int | None:
+        """``None`` while a request is being received or answered on it; else how
+        readily it gives way: 0 never sent a byte, 1 sending headers, 2 kept alive."""
         ...
 
     def evict(self) -> None:
@@ -68,15 +75,27 @@ class ConnectionGuard:
     def admit(self, connection: Connection) -> bool:
         """Hold ``connection`` (closing the oldest idle one at the cap); False: refuse it."""
         if len(self._open) >= self.cap:
-            oldest_idle = next((c for c in self._open if c.idle), None)
-            if oldest_idle is None:
+            victim = self._victim()
+            if victim is None:
                 self.refused += 1
                 return False
-            self.release(oldest_idle)
-            oldest_idle.evict()
+            self.release(victim)
+            victim.evict()
             self.evicted += 1
         self._open[connection] = None
         return True
+
+    def _victim(self) -> Connection | None:
+        """The connection that gives way first: lowest rank, then oldest."""
+        best: Connection | None = None
+        best_rank = 3
+        for connection in self._open:
+            rank = connection.idle_rank
+            if rank is not None and rank < best_rank:
+                best, best_rank = connection, rank
+                if rank == 0:
+                    break
+        return best
 
     def release(self, connection: Connection) -> None:
         """``connection`` is closed."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import struct
 import uuid
 from typing import Any
 
@@ -37,13 +38,33 @@ from gateway.server.connections import ConnectionGuard
 from gateway.server.errors import http_error_body
 from gateway.throttled_log import ThrottledLog
 
-__all__ = ["GatewayRequestHandler", "GatewayServer", "raw_response"]
+__all__ = ["GatewayRequestHandler", "GatewayServer", "raw_response", "unread_bytes"]
+
+try:
+    import fcntl
+    import termios
+
+    _FIONREAD: int | None = termios.FIONREAD
+except ImportError:  # pragma: no cover - not POSIX
+    _FIONREAD = None
 
 log = logging.getLogger("gateway.server")
 
 _REASONS = {408: "Request Timeout", 503: "Service Unavailable"}
 #: Where aiohttp's messages start quoting the client's bytes.
 _QUOTED = re.compile(r":?\s*(?:b'|b\"|bytearray\().*", re.DOTALL)
+
+
+def unread_bytes(transport: asyncio.BaseTransport | None) -> int:
+    """Bytes the kernel holds for a connection that the event loop has not read yet."""
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or _FIONREAD is None:
+        return 0
+    try:
+        found: int = struct.unpack("i", fcntl.ioctl(sock.fileno(), _FIONREAD, b"\0" * 4))[0]
+    except OSError:
+        return 0
+    return found
 
 
 def raw_response(status: int, message: str, *, retry_after: int | None = None) -> bytes:
@@ -114,6 +135,8 @@ class GatewayRequestHandler(RequestHandler):
         self._answered = 0
         #: The body of the latest request whose headers came.
         self._last_body: StreamReader | None = None
+        #: Any byte came on this connection.
+        self._heard = False
 
     # -- the connection cap and idleness ---------------------------------------------------
 
@@ -130,6 +153,16 @@ class GatewayRequestHandler(RequestHandler):
             return await super().finish_response(request, resp, start_time)
         finally:
             self._answered += 1
+
+    @property
+    def idle_rank(self) -> int | None:
+        if not self.idle:
+            return None
+        if self._answered:
+            return 2  # kept alive after a request: a client that proved itself
+        if self._heard or unread_bytes(self.transport) > 0:
+            return 1  # its request is coming (or came, not yet read: accepted in a burst)
+        return 0
 
     def evict(self) -> None:
         self.force_close()
@@ -156,6 +189,7 @@ class GatewayRequestHandler(RequestHandler):
 
     def data_received(self, data: bytes) -> None:
         requests, queued = self._request_count, len(self._messages)
+        self._heard = self._heard or bool(data)
         super().data_received(data)
         if self._request_count != requests:
             self._disarm_header_timer()

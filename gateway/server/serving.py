@@ -58,10 +58,12 @@ def quiet_accept_errors(previous: ExceptionHandler | None, warn: ThrottledLog) -
 class GatewayRunner(web.AppRunner):
     """An :class:`aiohttp.web.AppRunner` for the gateway's app (see the module)."""
 
-    def __init__(self, app: web.Application, **kwargs: Any) -> None:
+    def __init__(self, app: web.Application, *, backlog: int = 128, **kwargs: Any) -> None:
+        """``backlog``: the listen backlog of the sites the runner will serve."""
         settings = app[APP_STATE].settings
         kwargs.setdefault("keepalive_timeout", settings.keepalive_timeout)
         super().__init__(app, **kwargs)
+        self.backlog = backlog
         self._previous_handler: ExceptionHandler | None = None
 
     async def _make_server(self) -> web.Server:
@@ -71,6 +73,7 @@ class GatewayRunner(web.AppRunner):
         cap = connection_cap(
             settings.max_connections,
             upstream_connections=settings.upstream_connections,
+            backlog=self.backlog,
             limit=limit,
         )
         if cap < settings.max_connections:
@@ -102,7 +105,7 @@ async def _serve(
     print: Callable[..., None] | None,
     runner_options: dict[str, Any],
 ) -> None:
-    runner = GatewayRunner(app, handle_signals=True, **runner_options)
+    runner = GatewayRunner(app, handle_signals=True, backlog=backlog, **runner_options)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, backlog=backlog, reuse_port=reuse_port)
