@@ -36,6 +36,17 @@ class RequestLoader:
         #: (field node id, resource) -> the LL2 mode chosen for that list field.
         self._modes: dict[tuple[int, str], str | None] = {}
 
+    def release(self) -> None:
+        """Drop everything the request built, once its answer is complete.
+
+        graphql-core's execution context refers to itself, so whatever it reaches
+        waits for the cycle collector; released here, the request's objects go at once.
+        """
+        self.store.clear()
+        self._loaders.clear()
+        self._selections.clear()
+        self._modes.clear()
+
     def loader(self, cls: type[Entity]) -> EntityLoader:
         """The request's loader of ``cls``'s resource, made on first use."""
         loader = self._loaders.get(cls.resource)

@@ -146,7 +146,7 @@ class GatewayView(GraphQLView[Context, None]):
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         explain = _explain(request)
-        context = Context.create(self.state.settings, self.state.upstream, request, explain=explain)
+        context = Context.create(self.state.settings, self.state.upstream, explain=explain)
         request[_CONTEXT] = context
         return context
 
@@ -174,6 +174,7 @@ class GatewayView(GraphQLView[Context, None]):
             body["errors"] = errors
         extensions = dict(result.extensions or {})
         if context is not None:
+            context.data.release()
             extensions.update(context.extensions())
             if request.get(_RESPONSE_KEY) is not None:
                 extensions["upstream"]["responseCache"] = "miss"

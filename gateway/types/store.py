@@ -55,3 +55,7 @@ class EntityStore:
 
     def __len__(self) -> int:
         return len(self._entities)
+
+    def clear(self) -> None:
+        self._entities.clear()
+        self._values.clear()
