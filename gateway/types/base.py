@@ -33,7 +33,7 @@ from gateway.types.resolving import GatewayInfo
 if TYPE_CHECKING:
     from gateway.types.store import EntityStore
 
-__all__ = ["Entity", "Value", "legacy_only", "related"]
+__all__ = ["Entity", "Value", "legacy_only", "read_field", "related"]
 
 Converter = Callable[[Any, "EntityStore"], Any]
 
@@ -91,6 +91,32 @@ class _Slot:
     relation: bool
     #: The Value or Entity class the field holds, if any.
     model: type[Model] | None
+    #: A value (or list of values) kept as LL2 sent it until the field is read.
+    deferred: bool = False
+
+
+class _Unread:
+    """LL2 data of a value field, converted by :func:`read_field` when first read."""
+
+    __slots__ = ("convert", "data", "store")
+
+    def __init__(self, data: Any, convert: Converter, store: EntityStore) -> None:
+        self.data = data
+        self.convert = convert
+        self.store = store
+
+
+def read_field(obj: object, name: str) -> object:
+    """The schema's default resolver: ``getattr``, converting a deferred value once.
+
+    A detailed LL2 object embeds dozens of values (images, licences, statuses,
+    countries...); a client reads a few, so each is built when first read.
+    """
+    value = getattr(obj, name)
+    if type(value) is _Unread:
+        value = value.convert(value.data, value.store)
+        setattr(obj, name, value)
+    return value
 
 
 class Model:
@@ -121,8 +147,13 @@ class Model:
             attr = field.python_name
             if attr in cls.MANAGED:
                 continue
+            model = _model_of(field.type)
             table[renamed.get(attr, attr)] = _Slot(
-                attr, _converter_for(field.type), relation, _model_of(field.type)
+                attr,
+                _converter_for(field.type),
+                relation,
+                model,
+                deferred=not relation and model is not None and issubclass(model, Value),
             )
         cls._slots = table  # type: ignore[attr-defined]
         return table
@@ -147,6 +178,8 @@ class Model:
                 raw.setdefault(slot.attr, []).append(value)
             elif value is None or slot.convert is _identity:
                 setattr(self, slot.attr, value)
+            elif slot.deferred:
+                setattr(self, slot.attr, _Unread(value, slot.convert, store))
             else:
                 setattr(self, slot.attr, slot.convert(value, store))
 
