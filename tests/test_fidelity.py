@@ -1,10 +1,11 @@
-"""Fidelity: every field of every seed page and shared LL2 response, asked of the gateway
+"""Fidelity: every field of every seed page and real LL2 response, asked of the gateway
 over the offline upstream and compared with the original JSON value by value.
 
-Sources (``../shared``): seed 002 (2.3.0 flight 864, detailed), seeds 003 and 004 (2.3.0
-spacecraft pages, normal mode), the 46 detailed spacecraft configurations and the 858
-pruned detailed astronauts, and the old-version seeds 000 (2.0.0 page of flights) and 001
-(2.2.0 flight 671), compared after the documented shape conversions into 2.3.0.
+Sources (the repository's ``data/``, read through ``tests/inputs.py``): seed 002 (2.3.0
+flight 864, detailed), seeds 003 and 004 (2.3.0 spacecraft pages, normal mode), the 46
+detailed spacecraft configurations and the 858 pruned detailed astronauts, and the
+old-version seeds 000 (2.0.0 page of flights) and 001 (2.2.0 flight 671), compared after
+the documented shape conversions into 2.3.0.
 
 A field the comparison leaves out is listed in :data:`EXCLUDED` with its reason; values
 the snapshot took from another source instead (``meta.conflicts``) are skipped exactly,
@@ -15,7 +16,6 @@ per (resource, id, field), with the conflict as the reason.  The helpers live in
 from __future__ import annotations
 
 import functools
-import json
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -41,17 +41,7 @@ from tests.fidelity import (
     walk_paths,
 )
 from tests.harness import Gateway
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def _shared_ready() -> bool:
-    return (SHARED / "seeds").is_dir() and (SHARED / "ll2").is_dir()
-
-
-pytestmark = pytest.mark.skipif(
-    not _shared_ready(), reason="shared inputs (../shared/seeds, ../shared/ll2) not available"
-)
+from tests.inputs import ll2_file, seed, seed_file
 
 LEGACY_ONLY = "2.0.0/2.2.0-only field: served by the version adapters (issue 5)"
 
@@ -118,24 +108,8 @@ LEGACY_2_0_0_RULES: dict[str, Rule] = {
 # -- sources ---------------------------------------------------------------------------
 
 
-def _seed_file(prefix: str) -> Path:
-    return next((SHARED / "seeds").glob(f"{prefix}_*.txt"))
-
-
-@functools.cache
-def seed(prefix: str) -> Any:
-    """The JSON body of a seed page: from the first ``{`` after ``Vary: Accept``."""
-    text = _seed_file(prefix).read_text(encoding="utf-8")
-    return json.loads(text[text.index("{", text.index("Vary: Accept")) :])
-
-
-@functools.cache
-def ll2_file(name: str) -> Any:
-    return json.loads((SHARED / "ll2" / name).read_text(encoding="utf-8"))
-
-
 def source_name(file: str) -> str:
-    """The name ``meta.sources`` (and ``meta.conflicts``) give a shared file."""
+    """The name ``meta.sources`` (and ``meta.conflicts``) give an input file."""
     for s in load_snapshot().meta["sources"]:
         if Path(s["file"]).name == file:
             return str(s["name"])
@@ -152,8 +126,6 @@ ASTRONAUTS = "2.3.0-astronauts-detailed-pruned.json"
 
 
 def _spacecraft_records() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [
         pytest.param(prefix, index, id=f"{prefix}-{record['id']}")
         for prefix in ("003", "004")
@@ -162,14 +134,10 @@ def _spacecraft_records() -> list[Any]:
 
 
 def _config_records() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [pytest.param(index, id=str(c["id"])) for index, c in enumerate(ll2_file(CONFIGS))]
 
 
 def _legacy_flights() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [pytest.param(index, id=str(f["id"])) for index, f in enumerate(seed("000")["results"])]
 
 
@@ -219,7 +187,7 @@ async def test_seed_002_flight_864_detail(gateway: Gateway) -> None:
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightDetailed",
-        file=_seed_file("002").name,
+        file=seed_file("002").name,
     )
 
 
@@ -232,12 +200,12 @@ async def test_seed_spacecraft_page_record(gateway: Gateway, prefix: str, index:
         field="spacecraft",
         type_name="Spacecraft",
         ll2_schema="SpacecraftNormal",
-        file=_seed_file(prefix).name,
+        file=seed_file(prefix).name,
     )
 
 
 @pytest.mark.parametrize("index", _config_records())
-async def test_shared_spacecraft_configuration(gateway: Gateway, index: int) -> None:
+async def test_ll2_spacecraft_configuration(gateway: Gateway, index: int) -> None:
     await check_by_id(
         gateway,
         ll2_file(CONFIGS)[index],
@@ -248,7 +216,7 @@ async def test_shared_spacecraft_configuration(gateway: Gateway, index: int) -> 
     )
 
 
-async def test_shared_astronauts_all_pages(gateway: Gateway) -> None:
+async def test_ll2_astronauts_all_pages(gateway: Gateway) -> None:
     """All 858 astronauts, walked in pages of 100 and matched by id."""
     records = ll2_file(ASTRONAUTS)
     exclusions = Exclusions(EXCLUDED)
@@ -298,7 +266,7 @@ async def test_seed_001_legacy_flight_671_detail(gateway: Gateway) -> None:
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightDetailed",
-        file=_seed_file("001").name,
+        file=seed_file("001").name,
     )
 
 
@@ -311,7 +279,7 @@ async def test_seed_000_legacy_flight_page_record(gateway: Gateway, index: int) 
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightNormal",
-        file=_seed_file("000").name,
+        file=seed_file("000").name,
     )
 
 

@@ -1,6 +1,6 @@
 """The snapshot builder (scripts/build_snapshot.py): deterministic, self-consistent output.
 
-Needs the ``shared`` inputs next to the repository (``../shared``); skipped without them.
+The inputs are the repository's ``data/`` folder (the script's default).
 No network: the build only reads local files.
 """
 
@@ -15,20 +15,15 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+from tests.inputs import DATA, LL2, REPO
+
 SCRIPT = REPO / "scripts" / "build_snapshot.py"
 COMMITTED = REPO / "gateway" / "offline" / "data" / "snapshot.json.gz"
-
-pytestmark = pytest.mark.skipif(
-    not (SHARED / "seeds").is_dir() or not (SHARED / "ll2").is_dir(),
-    reason="shared inputs (../shared/seeds, ../shared/ll2) not available",
-)
 
 
 def _build(out: Path) -> bytes:
     subprocess.run(
-        [sys.executable, str(SCRIPT), "--shared", str(SHARED), "--out", str(out), "--quiet"],
+        [sys.executable, str(SCRIPT), "--data", str(DATA), "--out", str(out), "--quiet"],
         check=True,
         cwd=REPO,
     )
@@ -148,7 +143,7 @@ def test_legacy_converter_shapes() -> None:
         from snapshot.schema import Schemas
     finally:
         sys.path.remove(str(REPO / "scripts"))
-    schemas = Schemas.load(SHARED / "ll2" / "2.3.0-spacecraft-domain-extract.json")
+    schemas = Schemas.load(LL2 / "2.3.0-spacecraft-domain-extract.json")
     lookups = Lookups()
     lookups.observe("AstronautRole", {"id": 1, "role": "Commander", "priority": 0}, "2.3.0")
     converter = LegacyConverter(schemas, lookups, {"DockingEventForChaserNormal"})

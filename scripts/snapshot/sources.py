@@ -131,10 +131,10 @@ def load_seed(path: Path, schemas: Schemas) -> Source:
     return source
 
 
-def load_ll2(shared: Path, name: str, schemas: Schemas) -> Source:
+def load_ll2(data: Path, name: str, schemas: Schemas) -> Source:
     """Read one ``ll2/`` capture (a bare array of page results)."""
     filename, endpoint, mode = LL2_FILES[name]
-    raw = (shared / "ll2" / filename).read_bytes()
+    raw = (data / "ll2" / filename).read_bytes()
     source = Source(
         name=name,
         file=f"ll2/{filename}",
@@ -158,8 +158,9 @@ def _schema_for(
     return schemas.item_schema(endpoint, obj.get("response_mode") or mode)
 
 
-def load_sources(shared: Path, schemas: Schemas) -> list[Source]:
-    """Every input, best-ranked first (merging relies on a stable order, not on it for priority)."""
-    sources = [load_seed(p, schemas) for p in sorted((shared / "seeds").glob("[0-9]*.txt"))]
-    sources += [load_ll2(shared, name, schemas) for name in sorted(LL2_FILES)]
+def load_sources(data: Path, schemas: Schemas) -> list[Source]:
+    """Every input below ``data`` (the repository's ``data/``), best-ranked first (merging
+    relies on a stable order, not on it for priority)."""
+    sources = [load_seed(p, schemas) for p in sorted((data / "seeds").glob("[0-9]*.txt"))]
+    sources += [load_ll2(data, name, schemas) for name in sorted(LL2_FILES)]
     return sorted(sources, key=lambda s: (-s.rank[0], -s.rank[1], s.name))
