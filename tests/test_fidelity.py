@@ -43,7 +43,7 @@ from tests.fidelity import (
 from tests.harness import Gateway
 from tests.inputs import ll2_file, seed, seed_file
 
-LEGACY_ONLY = "2.0.0/2.2.0-only field: served by the version adapters (issue 5)"
+LEGACY_ONLY = "2.0.0/2.2.0-only field: served by the version adapters"
 
 #: JSON path pattern (list indexes as ``[]``, ``*`` spans dots) -> why it is not compared.
 EXCLUDED: dict[str, str] = {

@@ -1,4 +1,5 @@
-"""Spacecraft, configurations, families and agencies over real HTTP (issue 2)."""
+"""Spacecraft, configurations, families and agencies over real HTTP: queries by id, pages,
+filters, nested lists, and the error codes of bad arguments and bad requests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Upstream economy, shown with counted LL2 calls (issue 4)."""
+"""How few LL2 calls an operation costs (mode choice, table sweeps, comma-id batches, the
+cache, coalescing, the call budget), shown with counted LL2 calls."""
 
 from __future__ import annotations
 

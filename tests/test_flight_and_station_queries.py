@@ -1,4 +1,5 @@
-"""The whole spacecraft and flight domain, walked over real HTTP (issue 3)."""
+"""Flights with their crews and dockings, astronauts, space stations, docking locations and
+docking events, walked over real HTTP."""
 
 from __future__ import annotations
 

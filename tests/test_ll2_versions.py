@@ -1,4 +1,4 @@
-"""Every LL2 version behind the same schema: 2.0.0, 2.2.0 and 2.3.0 upstreams (issue 5).
+"""Every LL2 version behind the same schema: 2.0.0, 2.2.0 and 2.3.0 upstreams.
 
 * the old seeds through the gateway over the offline upstream in their own version,
   value by value: seed 000 (a 2.0.0 page of flights) and seed 001 (2.2.0 flight 671),
