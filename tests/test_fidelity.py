@@ -16,6 +16,7 @@ per (resource, id, field), with the conflict as the reason.  The helpers live in
 from __future__ import annotations
 
 import functools
+from collections.abc import AsyncIterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, build_schema
 
-from gateway.offline import load_snapshot, load_spec
+from gateway.offline import RunningUpstream, load_snapshot, load_spec
 from gateway.schema import schema as gateway_schema
 from tests.fidelity import (
     SHAPE_CHANGES,
@@ -123,6 +124,7 @@ def graphql_schema() -> GraphQLSchema:
 
 CONFIGS = "2.3.0-spacecraft_configurations-detailed.json"
 ASTRONAUTS = "2.3.0-astronauts-detailed-pruned.json"
+ISS = "2.3.0-space_stations-4-detailed.json"
 
 
 def _spacecraft_records() -> list[Any]:
@@ -255,6 +257,106 @@ async def test_ll2_astronauts_all_pages(gateway: Gateway) -> None:
     assert not problems, report(problems, f"{ASTRONAUTS} (paths: [index in the file])")
 
 
+@pytest.fixture
+async def roomy_gateway(upstream: RunningUpstream) -> AsyncIterator[Gateway]:
+    """A gateway whose cost limit admits every field of the detailed ISS in one operation
+    (its estimated cost is about 29,000, over the default ``--max-cost`` of 20,000)."""
+    gw = await Gateway(upstream, max_cost=100_000).start()
+    try:
+        yield gw
+    finally:
+        await gw.close()
+
+
+async def test_ll2_space_station_4_detail(roomy_gateway: Gateway) -> None:
+    """The International Space Station, detailed: owners, expeditions, and each of its 18
+    docking locations with what is docked there (flight, spacecraft, launch)."""
+    (record,) = ll2_file(ISS)
+    await check_by_id(
+        roomy_gateway,
+        record,
+        field="spaceStation",
+        type_name="SpaceStation",
+        ll2_schema="SpaceStationDetailedEndpoint",
+        file=ISS,
+    )
+
+
+#: The entities the ISS record holds, each asked by id of its own root field:
+#: (root field, GraphQL type, the LL2 serializer it has inside the station, JSON path).
+_ISS_FIELDS = {
+    "owners[]": ("agency", "Agency", "AgencyNormal"),
+    "docking_location[]": (
+        "dockingLocation",
+        "DockingLocation",
+        "DockingLocationSerializerForSpacestation",
+    ),
+    "docking_location[].currently_docked": (
+        "dockingEvent",
+        "DockingEvent",
+        "DockingEventDetailedSerializerForSpacestation",
+    ),
+    "docking_location[].currently_docked.flight_vehicle_chaser": (
+        "spacecraftFlight",
+        "SpacecraftFlight",
+        "SpacecraftFlightForDockingEvent",
+    ),
+    "docking_location[].currently_docked.flight_vehicle_chaser.spacecraft": (
+        "spacecraft",
+        "Spacecraft",
+        "SpacecraftDetailed",
+    ),
+}
+
+
+def _iss_entities() -> list[Any]:
+    """Every entity below the ISS record a root field serves, as (path, record) params."""
+    (station,) = ll2_file(ISS)
+    found: list[Any] = []
+
+    def visit(value: Any, path: str) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, f"{path}[{index}]")
+        elif isinstance(value, dict):
+            if generic(path) in _ISS_FIELDS and value.get("id") is not None:
+                found.append(pytest.param(path, id=path))
+            for key, item in value.items():
+                visit(item, f"{path}.{key}" if path else key)
+
+    visit(station, "")
+    return found
+
+
+def _at(value: Any, path: str) -> Any:
+    for part in path.replace("[", ".[").split("."):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return value
+
+
+@pytest.mark.parametrize("path", _iss_entities())
+async def test_ll2_space_station_4_entities_by_their_own_id(gateway: Gateway, path: str) -> None:
+    """What the ISS embeds is served by its own endpoint too: owners, docking locations,
+    the events docked there, their flights (with their launch) and spacecraft."""
+    field, type_name, ll2_schema = _ISS_FIELDS[generic(path)]
+    await check_by_id(
+        gateway,
+        _at(ll2_file(ISS)[0], path),
+        field=field,
+        type_name=type_name,
+        ll2_schema=ll2_schema,
+        file=ISS,
+    )
+
+
+def test_the_iss_holds_what_its_readme_says() -> None:
+    """18 docking locations, 6 with a vehicle docked, 5 owners: 41 entities asked above."""
+    (station,) = ll2_file(ISS)
+    docked = [loc for loc in station["docking_location"] if loc["currently_docked"]]
+    assert (len(station["docking_location"]), len(docked), len(station["owners"])) == (18, 6, 5)
+    assert len(_iss_entities()) == 18 + 6 * 3 + 5
+
+
 # -- 2.0.0 and 2.2.0 seeds, in their 2.3.0 shapes ------------------------------------------
 
 
@@ -298,6 +400,7 @@ def test_every_exclusion_and_legacy_rule_is_used() -> None:
         *seed("004")["results"],
         *ll2_file(CONFIGS),
         *ll2_file(ASTRONAUTS),
+        *ll2_file(ISS),
     ]
     shapes = {generic(p) for record in current + converted for p in walk_paths(record)}
     old_shapes = {generic(p) for record in legacy for p in walk_paths(record)}

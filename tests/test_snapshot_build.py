@@ -165,3 +165,32 @@ def test_legacy_converter_shapes() -> None:
     assert out["space_station_target"]["image"]["image_url"] == "https://img/iss.jpg"
     assert out["space_station_target"]["image"]["id"] < 0
     assert out["_legacy"]["2.2.0"]["launch_id"] == "x"
+
+
+def test_the_iss_is_linked_both_ways(snapshot: dict[str, Any]) -> None:
+    """The ISS detail (ll2/space_stations-4) names its docking locations and what is docked
+    there, not whose they are: the build links each location to the station, each docked
+    event to its location and the station, and each docked flight to its event."""
+    entities = snapshot["entities"]
+    station = entities["space_stations"]["4"]
+    assert "ll2/space_stations-4" in {s["name"] for s in snapshot["meta"]["sources"]}
+    locations = [
+        entities["docking_locations"][str(r["$ref"][1])] for r in station["docking_location"]
+    ]
+    assert len(locations) == 18
+    docked = 0
+    for location in locations:
+        assert location["spacestation"] == {"$ref": ["space_stations", 4]}
+        if location["currently_docked"] is None:
+            continue
+        docked += 1
+        event = entities["docking_events"][str(location["currently_docked"]["$ref"][1])]
+        assert event["docking_location"] == {"$ref": ["docking_locations", location["id"]]}
+        assert event["space_station_target"] == {"$ref": ["space_stations", 4]}
+        flight = entities["spacecraft_flights"][str(event["flight_vehicle_chaser"]["$ref"][1])]
+        assert {"$ref": ["docking_events", event["id"]]} in flight["docking_events"]
+    assert docked == station["docked_vehicles"] == 6
+    derived = {(d["resource"], d["field"]): d["records"] for d in snapshot["meta"]["derived"]}
+    assert derived[("docking_locations", "spacestation")] == 18
+    assert derived[("docking_events", "docking_location")] == 6
+    assert derived[("docking_events", "space_station_target")] == 6
