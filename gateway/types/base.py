@@ -21,7 +21,7 @@ client selects a few of them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
@@ -33,7 +33,7 @@ from gateway.types.resolving import GatewayInfo
 if TYPE_CHECKING:
     from gateway.types.store import EntityStore
 
-__all__ = ["Entity", "Value", "legacy_only", "read_field", "related"]
+__all__ = ["Entity", "Value", "legacy_only", "read_field", "realise", "related"]
 
 Converter = Callable[[Any, "EntityStore"], Any]
 
@@ -194,10 +194,33 @@ class Model:
                 rel[attr] = None if value is None else convert(value, store)
         return rel.get(attr)
 
-    def realise(self, store: EntityStore) -> None:
-        """Build every related object now (they may carry data other objects lack)."""
-        for attr in list(self._raw):  # type: ignore[attr-defined]
-            self.related(attr, store)
+
+def realise(roots: Iterable[Model], store: EntityStore) -> None:
+    """Build every deferred value and related object reachable from ``roots``.
+
+    Building is deferred until a field is read, but an object embedded anywhere in
+    an answer may carry what another copy of the same entity lacks (a page embeds
+    an agency in full under one spacecraft, in short under another): before paying
+    for a call, the loaders realise what the request already holds.
+    """
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        for slot in obj.slots().values():
+            if slot.relation:
+                value = obj.related(slot.attr, store)
+            elif slot.deferred:
+                value = read_field(obj, slot.attr)
+            else:
+                continue
+            if isinstance(value, Model):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, Model))
 
 
 @strawberry.type
