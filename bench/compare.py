@@ -385,10 +385,6 @@ class Client:
             await self.close()
         return status, body
 
-    async def post_json(self, payload: dict[str, Any]) -> tuple[int, Any]:
-        status, body = await self.send(self.request_bytes(json.dumps(payload).encode()))
-        return status, json.loads(body)
-
 
 async def http_json(port: int, method: str, path: str) -> Any:
     """One request to the offline LL2's control routes."""
@@ -654,18 +650,20 @@ def rotate(items: Sequence[Server], by: int) -> list[Server]:
     return [*items[by:], *items[:by]]
 
 
-async def one_request(server: Server, query: str) -> tuple[float, Any]:
+async def one_request(server: Server, query: str) -> tuple[float, Any, int]:
+    """One request on a new connection: seconds, the decoded answer and its size in bytes."""
     client = Client(server.port, server.path)
     try:
         await client.open()
+        request = client.request_bytes(json.dumps({"query": query}).encode())
         started = time.perf_counter()
-        status, body = await asyncio.wait_for(client.post_json({"query": query}), REQUEST_TIMEOUT)
+        status, raw = await asyncio.wait_for(client.send(request), REQUEST_TIMEOUT)
         seconds = time.perf_counter() - started
     finally:
         await client.close()
     if status != 200:
-        raise RuntimeError(f"{server.name} answered HTTP {status} to {query[:60]}...: {body}")
-    return seconds, body
+        raise RuntimeError(f"{server.name} answered HTTP {status} to {query[:60]}...: {raw!r}")
+    return seconds, json.loads(raw), len(raw)
 
 
 async def cold_round(
@@ -681,7 +679,7 @@ async def cold_round(
         for name, query in OPERATIONS.items():
             for server in rotate(stack.servers, round_no):
                 await stack.reset_log()
-                seconds, body = await one_request(server, query)
+                seconds, body, _ = await one_request(server, query)
                 measure = measures[(name, server.name)]
                 measure.cold_ms.append(1000 * seconds)
                 measure.cold_calls.append(await stack.calls())
@@ -765,16 +763,20 @@ async def run(args: argparse.Namespace, procs: Processes) -> int:
     slice_seconds = args.seconds / args.rounds
     warm_answers: dict[str, dict[str, Any]] = {s.name: {} for s in stack.servers}
     checks: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     for name, query in OPERATIONS.items():
         print(f"warm: {name}...", flush=True)
         for server in stack.servers:
             await drive(server.port, server.path, query, args.concurrency, min(2.0, slice_seconds))
-            _, warm_answers[server.name][name] = await one_request(server, query)
+            _, warm_answers[server.name][name], sizes[server.name] = await one_request(
+                server, query
+            )
         checks[name] = check_line(name, warm_answers, names)
         if cold_answers:
             cold_check = check_line(name, cold_answers, names)
             if cold_check != checks[name]:
                 checks[name] += f" (cold answers: {cold_check.removeprefix('check: ')})"
+        checks[name] += "; answer bytes " + ", ".join(f"{s} {n}" for s, n in sizes.items())
         for round_no in range(args.rounds):
             for server in rotate(stack.servers, round_no):
                 measures[(name, server.name)].slices.append(
