@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -69,6 +70,12 @@ OPERATIONS: dict[str, str] = {
         "spacecraftConfig { name agency { name description } } } } }"
     ),
     "agency_by_id": '{ agency(id: "44") { id name } }',
+    # The list again, as a document no server has seen: each request aliases a field
+    # anew, so no parse, validation or response cache can answer it.
+    "spacecrafts_unseen_document": (
+        "{ spacecrafts(first: 20) { nodes { id n__N__: name "
+        "spacecraftConfig { name agency { name description } } } } }"
+    ),
     "mobile_astronaut_list": " ".join(SUITE["mobile_astronaut_list"].split()),
     "spacecraft_detail_page": " ".join(SUITE["spacecraft_detail_page"].split()),
 }
@@ -410,10 +417,23 @@ class LoadResult:
     last_body: bytes | None
 
 
+#: In an operation, replaced by a number new on every request.
+UNSEEN = "__N__"
+_unseen = itertools.count(1)
+
+
+def request_body(query: str) -> bytes:
+    """The POST body for ``query``, with a new number in place of :data:`UNSEEN`."""
+    if UNSEEN in query:
+        query = query.replace(UNSEEN, str(next(_unseen)))
+    return json.dumps({"query": query}).encode()
+
+
 async def drive(port: int, path: str, query: str, concurrency: int, seconds: float) -> LoadResult:
     """``concurrency`` connections sending ``query`` back to back for ``seconds``."""
     clients = [Client(port, path) for _ in range(concurrency)]
-    request = clients[0].request_bytes(json.dumps({"query": query}).encode())
+    unseen = UNSEEN in query
+    request = clients[0].request_bytes(request_body(query))
     await asyncio.gather(*(c.open() for c in clients))
     latencies: list[float] = []
     errors = 0
@@ -425,8 +445,9 @@ async def drive(port: int, path: str, query: str, concurrency: int, seconds: flo
         nonlocal errors, last_body
         while time.perf_counter() < deadline:
             sent = time.perf_counter()
+            payload = client.request_bytes(request_body(query)) if unseen else request
             try:
-                status, body = await asyncio.wait_for(client.send(request), REQUEST_TIMEOUT)
+                status, body = await asyncio.wait_for(client.send(payload), REQUEST_TIMEOUT)
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
                 errors += 1
                 await client.close()
@@ -655,7 +676,7 @@ async def one_request(server: Server, query: str) -> tuple[float, Any, int]:
     client = Client(server.port, server.path)
     try:
         await client.open()
-        request = client.request_bytes(json.dumps({"query": query}).encode())
+        request = client.request_bytes(json.dumps({"query": query.replace(UNSEEN, "0")}).encode())
         started = time.perf_counter()
         status, raw = await asyncio.wait_for(client.send(request), REQUEST_TIMEOUT)
         seconds = time.perf_counter() - started
