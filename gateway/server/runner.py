@@ -23,6 +23,7 @@ from gateway.server.access_log import configure_logging
 from gateway.server.app import create_app
 from gateway.server.metrics import multiprocess_directory
 from gateway.server.state import APP_STATE
+from gateway.server.tracing import missing as tracing_missing
 from gateway.settings import Settings
 from gateway.upstream.client import redact_url
 
@@ -105,6 +106,9 @@ def _supervise(settings: Settings, count: int) -> int:
 
 def serve(settings: Settings) -> int:
     """Serve with ``settings``; the exit status."""
+    if settings.otel and (why := tracing_missing()) is not None:
+        print(f"ll2-gateway: {why}", file=sys.stderr)
+        return 2
     count = settings.worker_count
     if count <= 1:
         run_worker(dataclasses.replace(settings, workers="1"))

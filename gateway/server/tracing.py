@@ -28,11 +28,28 @@ if TYPE_CHECKING:
 
     from gateway.server.observation import Observation
 
-__all__ = ["exporter_from_env", "finish_request_span", "request_span", "tracing_context"]
+__all__ = [
+    "exporter_from_env",
+    "finish_request_span",
+    "missing",
+    "request_span",
+    "tracing_context",
+]
 
 log = logging.getLogger("gateway.server")
 
 SERVICE_NAME = "ll2-gateway"
+
+
+def missing() -> str | None:
+    """Why ``--otel`` cannot work here (the extra is not installed), or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("opentelemetry") is None or (
+        importlib.util.find_spec("opentelemetry.sdk") is None
+    ):
+        return "--otel needs OpenTelemetry: pip install 'll2-graphql-gateway[otel]'"
+    return None
 
 
 def exporter_from_env() -> SpanExporter | None:
