@@ -94,9 +94,9 @@ async def _cpu_per_request(
         await runner.cleanup()
 
 
-async def run(n: int, rounds: int) -> None:
+async def run(n: int, rounds: int, only: list[str] | None = None) -> None:
     known = {f.name for f in fields(Settings)}
-    variants = {k: v for k, v in VARIANTS.items() if set(v) <= known}
+    variants = {k: v for k, v in VARIANTS.items() if set(v) <= known and (not only or k in only)}
     if "otel" in variants:
         try:
             from gateway.server import tracing
@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), help="default: all")
     args = parser.parse_args(argv)
-    asyncio.run(run(args.requests, args.rounds))
+    asyncio.run(run(args.requests, args.rounds, args.variants))
 
 
 if __name__ == "__main__":

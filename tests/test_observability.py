@@ -123,6 +123,9 @@ async def test_json_mode_writes_one_access_line_per_request(
         cold = await gw.query(AGENCY, headers={"X-Request-ID": "cold-1"})
         warm = await gw.query(AGENCY, headers={"X-Request-ID": "warm-1"})
         bad = await gw.query("{ agency(id: 1) { nope } }", headers={"X-Request-ID": "bad-1"})
+        await gw.request(
+            "POST", "/graphql", data=b"{no", headers={"Content-Type": "application/json"}
+        )
         await gw.request("GET", "/healthz")
         await gw.request("GET", "/readyz")
         await gw.request("GET", "/metrics")
@@ -136,9 +139,11 @@ async def test_json_mode_writes_one_access_line_per_request(
         ("/graphql", 200),
         ("/graphql", 200),
         ("/graphql", 200),
+        ("/graphql", 400),
         ("/nowhere", 404),
     ], "probes and scrapes write no access line"
-    first, second, third, _ = lines
+    first, second, third, refused, _ = lines
+    assert refused["errors"] == ["BAD_REQUEST"] and refused["operation"] == "(none)"
     assert calls == 1
     assert first["operation"] == "AgencyName"
     assert first["ll2_calls"] == 1 and first["cache_hits"] == 0

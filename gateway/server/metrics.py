@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 from prometheus_client import (
@@ -101,6 +101,8 @@ class Metrics:
         self._operations = BoundedLabels(settings.metrics_operations, _NAME)
         self._codes = BoundedLabels(50, _CODE)
         self._endpoints = BoundedLabels(100)
+        #: (operation, status) -> its request counter and latency histogram, labelled.
+        self._children: dict[tuple[str, int], tuple[Any, Any]] = {}
         self.requests = Counter(
             "ll2gw_requests",
             "GraphQL requests answered, by operation name and HTTP status.",
@@ -201,8 +203,14 @@ class Metrics:
         codes: list[str],
         response_cache: bool | None,
     ) -> None:
-        self.requests.labels(operation, str(status)).inc()
-        self.latency.labels(operation).observe(seconds)
+        children = self._children.get((operation, status))
+        if children is None:  # bounded: operations are, and statuses are few
+            children = self._children[operation, status] = (
+                self.requests.labels(operation, str(status)),
+                self.latency.labels(operation),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
         for code in codes:
             self.errors.labels(operation, self._codes(code)).inc()
         if response_cache is not None:

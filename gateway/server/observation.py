@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+import orjson
 from aiohttp import web
 from graphql import GraphQLError
 from graphql.language import Lexer, Source, TokenKind
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OBSERVATION",
     "Observation",
+    "codes_in",
     "note_codes",
     "note_context",
     "note_operation",
@@ -75,6 +77,24 @@ def note_context(request: web.Request, context: Context) -> None:
     seen = request.get(OBSERVATION)
     if seen is not None:
         seen.context = context
+
+
+def codes_in(body: bytes) -> list[str]:
+    """The ``extensions.code`` of each error in a GraphQL-shaped JSON body, for answers
+    refused before execution (their errors never pass :func:`note_codes`)."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return []
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not isinstance(errors, list):
+        return []
+    codes = []
+    for error in errors:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        code = extensions.get("code") if isinstance(extensions, dict) else None
+        codes.append(code if isinstance(code, str) else "UNKNOWN")
+    return codes
 
 
 def operation_name(document: object, given_name: object) -> str | None:

@@ -19,7 +19,7 @@ from gateway import tracing
 from gateway.server import request_id
 from gateway.server.access_log import QUIET_PATHS, log_access
 from gateway.server.metrics import ANONYMOUS, NO_OPERATION, Metrics
-from gateway.server.observation import OBSERVATION, Observation
+from gateway.server.observation import OBSERVATION, Observation, codes_in
 from gateway.server.tracing import finish_request_span, request_span
 from gateway.settings import Settings
 
@@ -32,6 +32,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 GRAPHQL_PATH = "/graphql"
 #: Longest operation name an access line shows.
 _NAME_MAX = 200
+#: Largest error body read for its codes.
+_BODY_MAX = 64 * 1024
 
 
 def _operation(seen: Observation) -> str:
@@ -39,6 +41,16 @@ def _operation(seen: Observation) -> str:
         return NO_OPERATION
     names = ",".join(ANONYMOUS if name is None else name for name in seen.operations)
     return names[:_NAME_MAX]
+
+
+def _codes(response: web.StreamResponse) -> list[str]:
+    """Error codes of a small JSON error body the view built without executing."""
+    if not isinstance(response, web.Response) or response.content_type != "application/json":
+        return []
+    body = response.body
+    if not isinstance(body, bytes) or len(body) > _BODY_MAX:
+        return []
+    return codes_in(body)
 
 
 def _internal_error(rid: str) -> web.Response:
@@ -79,6 +91,8 @@ def observe_middleware(settings: Settings, metrics: Metrics | None) -> Middlewar
                         response = _internal_error(rid)
                     status = response.status
                     response.headers[request_id.HEADER] = rid
+                    if status >= 400 and not seen.codes:
+                        seen.codes.extend(_codes(response))
                 finally:
                     if tracing.active() is not None:
                         finish_request_span(span, status, seen)
@@ -92,5 +106,6 @@ def observe_middleware(settings: Settings, metrics: Metrics | None) -> Middlewar
             if access and path not in QUIET_PATHS:
                 log_access(request.method, path, status, seconds, seen, _operation(seen))
             request_id.reset(token)
+            seen.context = None  # the request's objects need not wait for the collector
 
     return middleware
