@@ -154,7 +154,7 @@ class GatewayView(GraphQLView[Context, None]):
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         explain = _explain(request)
-        context = Context.create(self.state.settings, self.state.upstream, request, explain=explain)
+        context = Context.create(self.state.settings, self.state.upstream, explain=explain)
         request[_CONTEXT] = context
         note_context(request, context)
         return context
@@ -198,6 +198,7 @@ class GatewayView(GraphQLView[Context, None]):
             note_codes(request, errors)
         extensions = dict(result.extensions or {})
         if context is not None:
+            context.data.release()
             extensions.update(context.extensions())
             if request.get(_RESPONSE_KEY) is not None:
                 extensions["upstream"]["responseCache"] = "miss"
