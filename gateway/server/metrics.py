@@ -103,6 +103,8 @@ class Metrics:
         self._endpoints = BoundedLabels(100)
         #: (operation, status) -> its request counter and latency histogram, labelled.
         self._children: dict[tuple[str, int], tuple[Any, Any]] = {}
+        #: (endpoint, outcome) -> its call counter and latency histogram, labelled.
+        self._call_children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.requests = Counter(
             "ll2gw_requests",
             "GraphQL requests answered, by operation name and HTTP status.",
@@ -179,8 +181,14 @@ class Metrics:
 
     def ll2_call(self, path: str, outcome: str, seconds: float) -> None:
         endpoint = self._endpoints(endpoint_template(path))
-        self.ll2_calls.labels(endpoint, outcome).inc()
-        self.ll2_latency.labels(endpoint).observe(seconds)
+        children = self._call_children.get((endpoint, outcome))
+        if children is None:  # bounded: endpoints are, and outcomes are few
+            children = self._call_children[endpoint, outcome] = (
+                self.ll2_calls.labels(endpoint, outcome),
+                self.ll2_latency.labels(endpoint),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def served_stale(self) -> None:
         self._stale.inc()
