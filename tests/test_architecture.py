@@ -21,7 +21,7 @@ PACKAGE = ROOT / "gateway"
 
 #: Lowest first; a module may import its own layer and the ones before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("gateway.ll2", "gateway.errors", "gateway.settings"),
+    ("gateway.ll2", "gateway.errors", "gateway.settings", "gateway.tracing"),
     ("gateway.cache",),
     ("gateway.upstream", "gateway.offline"),
     ("gateway.types",),
