@@ -1,12 +1,15 @@
-"""The per-request context every resolver receives as ``info.context``."""
+"""The per-request context every resolver receives as ``info.context``.
+
+It holds nothing that refers back to it (not the HTTP request, which holds it): a
+reference cycle would make everything a request built garbage that only the cycle
+collector frees.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from typing import Any
-
-from aiohttp import web
 
 from gateway.loaders import RequestLoader
 from gateway.settings import Settings
@@ -22,7 +25,6 @@ __all__ = ["Context"]
 class Context:
     settings: Settings
     upstream: Upstream
-    request: web.Request | None
     #: The request's loading (:class:`gateway.types.resolving.RequestData`).
     data: RequestLoader
     #: Plan instead of calling: the session's upstream is a dry run (``X-Explain``).
@@ -33,7 +35,6 @@ class Context:
         cls,
         settings: Settings,
         upstream: Upstream,
-        request: web.Request | None = None,
         *,
         explain: bool = False,
     ) -> Context:
@@ -42,7 +43,7 @@ class Context:
             deadline=time.monotonic() + settings.request_timeout,
             version=adapter_for(settings.ll2_version),
         )
-        return cls(settings, upstream, request, RequestLoader(session), explain)
+        return cls(settings, upstream, RequestLoader(session), explain)
 
     @property
     def session(self) -> UpstreamSession:

@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
 from gateway.resolvers.query import Query
+from gateway.types.base import read_field
 from gateway.types.resolving import GatewayInfo
 from gateway.types.scalars import SCALAR_MAP
 
@@ -26,7 +27,9 @@ class GatewaySchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
-        config=StrawberryConfig(scalar_map=SCALAR_MAP, info_class=GatewayInfo),
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP, info_class=GatewayInfo, default_resolver=read_field
+        ),
         extensions=[
             IntrospectionSwitch,
             OperationLimits,  # before the caches: it refuses before they parse or validate

@@ -196,11 +196,36 @@ class Settings:
         "GATEWAY_GRAPHIQL", "Serve GraphiQL to browsers at /graphql (true/false).", True
     )
     log_level: str = _setting("GATEWAY_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO")
+    log_format: str = _setting(
+        "GATEWAY_LOG_FORMAT",
+        "`text`, or `json`: every log line a JSON object, plus one access line per request "
+        "(request id, operation, status, duration, LL2 calls, cache hits, error codes).",
+        "text",
+    )
+    metrics: bool = _setting(
+        "GATEWAY_METRICS", "Serve Prometheus metrics at /metrics (true/false).", True
+    )
+    metrics_operations: int = _setting(
+        "GATEWAY_METRICS_OPERATIONS",
+        "Distinct operation names /metrics labels; later names count as `other`.",
+        100,
+    )
+    otel: bool = _setting(
+        "GATEWAY_OTEL",
+        "Trace with OpenTelemetry (needs `pip install '.[otel]'`): spans per request, "
+        "loader batch and LL2 call, sent where the standard OTEL_* variables say "
+        "(OTLP/HTTP by default).",
+        False,
+    )
 
     def __post_init__(self) -> None:
         for name in _POSITIVE:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be above 0, got {getattr(self, name)!r}")
+        if self.log_format not in ("text", "json"):
+            raise ValueError(f"log_format must be text or json, got {self.log_format!r}")
+        if self.metrics_operations < 0:
+            raise ValueError("metrics_operations must be 0 or more")
         if self.workers != "auto" and not (self.workers.isdigit() and int(self.workers) >= 1):
             raise ValueError(
                 f"workers must be a whole number from 1, or auto; got {self.workers!r}"

@@ -25,7 +25,7 @@ list serializer's own plain fields (Django REST Framework's default).
 
 Usage::
 
-    python scripts/build_legacy_specs.py [--shared ../shared] [--out-dir gateway/ll2/data]
+    python scripts/build_legacy_specs.py [--data data] [--out-dir gateway/ll2/data]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = ROOT.parent / "shared"
+DEFAULT_DATA = ROOT / "data"
 DEFAULT_OUT = ROOT / "gateway" / "ll2" / "data"
 
 VERSIONS = ("2.0.0", "2.2.0")
@@ -201,8 +201,8 @@ CONTROL_PARAMS = frozenset({"limit", "offset", "ordering", "search", "mode", "fo
 # -- reading -----------------------------------------------------------------------------
 
 
-def seed_body(shared: Path, prefix: str) -> Any:
-    path = next((shared / "seeds").glob(f"{prefix}_*.txt"))
+def seed_body(data: Path, prefix: str) -> Any:
+    path = next((data / "seeds").glob(f"{prefix}_*.txt"))
     text = path.read_text(encoding="utf-8")
     return json.loads(text[text.index("{", text.index("Vary: Accept")) :])
 
@@ -495,13 +495,13 @@ def build(version: str, swagger: dict[str, Any], spec: dict[str, Any], seed: Any
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="inputs directory")
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
-    swagger = json.loads((args.shared / "ll2" / "swagger-2.2.0.json").read_text())
+    swagger = json.loads((args.data / "ll2" / "swagger-2.2.0.json").read_text())
     spec = json.loads((ROOT / "gateway" / "ll2" / "data" / "spec.json").read_text())
     for version in VERSIONS:
-        built = build(version, swagger, spec, seed_body(args.shared, SEEDS[version][0]))
+        built = build(version, swagger, spec, seed_body(args.data, SEEDS[version][0]))
         out = args.out_dir / f"spec-{version}.json"
         out.write_text(json.dumps(built, indent=1, ensure_ascii=False) + "\n")
         print(f"wrote {out} ({len(built['endpoints'])} endpoints, {len(built['schemas'])} schemas)")

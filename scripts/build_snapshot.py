@@ -1,13 +1,13 @@
 #!/usr/bin/env python
-"""Build the offline LL2 snapshot (``gateway/offline/data/snapshot.json.gz``) from ``shared/``.
+"""Build the offline LL2 snapshot (``gateway/offline/data/snapshot.json.gz``) from ``data/``.
 
 Usage (from the repository root)::
 
-    python scripts/build_snapshot.py [--shared ../shared] \
+    python scripts/build_snapshot.py [--data data] \
         [--out gateway/offline/data/snapshot.json.gz]
 
-The inputs are the seed pages (``shared/seeds``) and real LL2 2.3.0 responses
-(``shared/ll2``); the format of the output is described in
+The inputs are the seed pages (``data/seeds``) and real LL2 2.3.0 responses
+(``data/ll2``); the format of the output is described in
 ``gateway/ll2/resources.py``.  The build is deterministic: the same inputs give the
 same bytes (sorted keys, sources visited in a fixed order, gzip without a timestamp),
 so the snapshot can be committed and rebuilt to check it.
@@ -35,7 +35,7 @@ from snapshot.store import EntityStore, Normaliser, is_ref  # noqa: E402
 
 from gateway.ll2.resources import ENTITY_SCHEMAS, RESOURCE_PATHS  # noqa: E402
 
-DEFAULT_SHARED = REPO.parent / "shared"
+DEFAULT_DATA = REPO / "data"
 DEFAULT_OUT = REPO / "gateway" / "offline" / "data" / "snapshot.json.gz"
 EXTRACT = Path("ll2") / "2.3.0-spacecraft-domain-extract.json"
 
@@ -43,11 +43,11 @@ EXTRACT = Path("ll2") / "2.3.0-spacecraft-domain-extract.json"
 class Build:
     """One snapshot build: sources in, ``{"meta", "entities"}`` out, plus a report."""
 
-    def __init__(self, shared: Path) -> None:
+    def __init__(self, data: Path) -> None:
         self.resources: list[str] = list(RESOURCE_PATHS)
         self.entity_schemas: dict[str, str] = dict(ENTITY_SCHEMAS)
-        self.schemas = Schemas.load(shared / EXTRACT)
-        self.sources: list[Source] = load_sources(shared, self.schemas)
+        self.schemas = Schemas.load(data / EXTRACT)
+        self.sources: list[Source] = load_sources(data, self.schemas)
         self.lookups = Lookups()
         self.store = EntityStore(self.resources)
         self.normaliser = Normaliser(self.schemas, self.entity_schemas, self.store, self.lookups)
@@ -128,12 +128,12 @@ def encode(snapshot: dict[str, Any]) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="inputs directory")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="inputs directory")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="snapshot file to write")
     parser.add_argument("--quiet", action="store_true", help="do not print the build report")
     args = parser.parse_args(argv)
 
-    build = Build(args.shared)
+    build = Build(args.data)
     snapshot = build.run()
     problems = dangling_refs(snapshot)
     if problems:

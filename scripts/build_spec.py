@@ -35,9 +35,9 @@ RESOURCES: dict[str, str] = dict(RESOURCE_PATHS)
 
 VERSION = "2.3.0"
 PREFIX = f"/{VERSION}/"
-SHARED_LL2 = ROOT.parent / "shared" / "ll2"
-DEFAULT_EXTRACT = SHARED_LL2 / "2.3.0-spacecraft-domain-extract.json"
-DEFAULT_OPENAPI = SHARED_LL2 / "openapi-2.3.0.json"
+DATA_LL2 = ROOT / "data" / "ll2"
+DEFAULT_EXTRACT = DATA_LL2 / "2.3.0-spacecraft-domain-extract.json"
+DEFAULT_OPENAPI = DATA_LL2 / "openapi-2.3.0.json"
 DEFAULT_OUT = ROOT / "gateway" / "ll2" / "data" / "spec.json"
 
 #: query parameters handled by pagination, search and ordering, not by filters.

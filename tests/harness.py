@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,28 @@ class Gateway:
 
     def reset_upstream(self) -> None:
         self.upstream.state.reset()
+
+
+def carried(body: Any, route: str, keys: Iterable[str]) -> set[str]:
+    """Ids of the ``route`` objects (``"agencies/"``) an LL2 body embeds with every one of
+    ``keys`` somewhere: what the gateway can take from that body without another call."""
+    link = re.compile(rf"/{re.escape(route)}(?P<id>[^/]+)/")
+    wanted = set(keys)
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            match = link.search(str(value.get("url") or ""))
+            if match and wanted <= value.keys():
+                found.add(match["id"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body)
+    return found
 
 
 def free_port() -> int:

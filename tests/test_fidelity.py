@@ -1,10 +1,11 @@
-"""Fidelity: every field of every seed page and shared LL2 response, asked of the gateway
+"""Fidelity: every field of every seed page and real LL2 response, asked of the gateway
 over the offline upstream and compared with the original JSON value by value.
 
-Sources (``../shared``): seed 002 (2.3.0 flight 864, detailed), seeds 003 and 004 (2.3.0
-spacecraft pages, normal mode), the 46 detailed spacecraft configurations and the 858
-pruned detailed astronauts, and the old-version seeds 000 (2.0.0 page of flights) and 001
-(2.2.0 flight 671), compared after the documented shape conversions into 2.3.0.
+Sources (the repository's ``data/``, read through ``tests/inputs.py``): seed 002 (2.3.0
+flight 864, detailed), seeds 003 and 004 (2.3.0 spacecraft pages, normal mode), the 46
+detailed spacecraft configurations and the 858 pruned detailed astronauts, and the
+old-version seeds 000 (2.0.0 page of flights) and 001 (2.2.0 flight 671), compared after
+the documented shape conversions into 2.3.0.
 
 A field the comparison leaves out is listed in :data:`EXCLUDED` with its reason; values
 the snapshot took from another source instead (``meta.conflicts``) are skipped exactly,
@@ -15,7 +16,7 @@ per (resource, id, field), with the conflict as the reason.  The helpers live in
 from __future__ import annotations
 
 import functools
-import json
+from collections.abc import AsyncIterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, build_schema
 
-from gateway.offline import load_snapshot, load_spec
+from gateway.offline import RunningUpstream, load_snapshot, load_spec
 from gateway.schema import schema as gateway_schema
 from tests.fidelity import (
     SHAPE_CHANGES,
@@ -41,19 +42,9 @@ from tests.fidelity import (
     walk_paths,
 )
 from tests.harness import Gateway
+from tests.inputs import ll2_file, seed, seed_file
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def _shared_ready() -> bool:
-    return (SHARED / "seeds").is_dir() and (SHARED / "ll2").is_dir()
-
-
-pytestmark = pytest.mark.skipif(
-    not _shared_ready(), reason="shared inputs (../shared/seeds, ../shared/ll2) not available"
-)
-
-LEGACY_ONLY = "2.0.0/2.2.0-only field: served by the version adapters (issue 5)"
+LEGACY_ONLY = "2.0.0/2.2.0-only field: served by the version adapters"
 
 #: JSON path pattern (list indexes as ``[]``, ``*`` spans dots) -> why it is not compared.
 EXCLUDED: dict[str, str] = {
@@ -118,24 +109,8 @@ LEGACY_2_0_0_RULES: dict[str, Rule] = {
 # -- sources ---------------------------------------------------------------------------
 
 
-def _seed_file(prefix: str) -> Path:
-    return next((SHARED / "seeds").glob(f"{prefix}_*.txt"))
-
-
-@functools.cache
-def seed(prefix: str) -> Any:
-    """The JSON body of a seed page: from the first ``{`` after ``Vary: Accept``."""
-    text = _seed_file(prefix).read_text(encoding="utf-8")
-    return json.loads(text[text.index("{", text.index("Vary: Accept")) :])
-
-
-@functools.cache
-def ll2_file(name: str) -> Any:
-    return json.loads((SHARED / "ll2" / name).read_text(encoding="utf-8"))
-
-
 def source_name(file: str) -> str:
-    """The name ``meta.sources`` (and ``meta.conflicts``) give a shared file."""
+    """The name ``meta.sources`` (and ``meta.conflicts``) give an input file."""
     for s in load_snapshot().meta["sources"]:
         if Path(s["file"]).name == file:
             return str(s["name"])
@@ -149,11 +124,10 @@ def graphql_schema() -> GraphQLSchema:
 
 CONFIGS = "2.3.0-spacecraft_configurations-detailed.json"
 ASTRONAUTS = "2.3.0-astronauts-detailed-pruned.json"
+ISS = "2.3.0-space_stations-4-detailed.json"
 
 
 def _spacecraft_records() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [
         pytest.param(prefix, index, id=f"{prefix}-{record['id']}")
         for prefix in ("003", "004")
@@ -162,14 +136,10 @@ def _spacecraft_records() -> list[Any]:
 
 
 def _config_records() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [pytest.param(index, id=str(c["id"])) for index, c in enumerate(ll2_file(CONFIGS))]
 
 
 def _legacy_flights() -> list[Any]:
-    if not _shared_ready():
-        return []
     return [pytest.param(index, id=str(f["id"])) for index, f in enumerate(seed("000")["results"])]
 
 
@@ -219,7 +189,7 @@ async def test_seed_002_flight_864_detail(gateway: Gateway) -> None:
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightDetailed",
-        file=_seed_file("002").name,
+        file=seed_file("002").name,
     )
 
 
@@ -232,12 +202,12 @@ async def test_seed_spacecraft_page_record(gateway: Gateway, prefix: str, index:
         field="spacecraft",
         type_name="Spacecraft",
         ll2_schema="SpacecraftNormal",
-        file=_seed_file(prefix).name,
+        file=seed_file(prefix).name,
     )
 
 
 @pytest.mark.parametrize("index", _config_records())
-async def test_shared_spacecraft_configuration(gateway: Gateway, index: int) -> None:
+async def test_ll2_spacecraft_configuration(gateway: Gateway, index: int) -> None:
     await check_by_id(
         gateway,
         ll2_file(CONFIGS)[index],
@@ -248,7 +218,7 @@ async def test_shared_spacecraft_configuration(gateway: Gateway, index: int) -> 
     )
 
 
-async def test_shared_astronauts_all_pages(gateway: Gateway) -> None:
+async def test_ll2_astronauts_all_pages(gateway: Gateway) -> None:
     """All 858 astronauts, walked in pages of 100 and matched by id."""
     records = ll2_file(ASTRONAUTS)
     exclusions = Exclusions(EXCLUDED)
@@ -287,6 +257,106 @@ async def test_shared_astronauts_all_pages(gateway: Gateway) -> None:
     assert not problems, report(problems, f"{ASTRONAUTS} (paths: [index in the file])")
 
 
+@pytest.fixture
+async def roomy_gateway(upstream: RunningUpstream) -> AsyncIterator[Gateway]:
+    """A gateway whose cost limit admits every field of the detailed ISS in one operation
+    (its estimated cost is about 29,000, over the default ``--max-cost`` of 20,000)."""
+    gw = await Gateway(upstream, max_cost=100_000).start()
+    try:
+        yield gw
+    finally:
+        await gw.close()
+
+
+async def test_ll2_space_station_4_detail(roomy_gateway: Gateway) -> None:
+    """The International Space Station, detailed: owners, expeditions, and each of its 18
+    docking locations with what is docked there (flight, spacecraft, launch)."""
+    (record,) = ll2_file(ISS)
+    await check_by_id(
+        roomy_gateway,
+        record,
+        field="spaceStation",
+        type_name="SpaceStation",
+        ll2_schema="SpaceStationDetailedEndpoint",
+        file=ISS,
+    )
+
+
+#: The entities the ISS record holds, each asked by id of its own root field:
+#: (root field, GraphQL type, the LL2 serializer it has inside the station, JSON path).
+_ISS_FIELDS = {
+    "owners[]": ("agency", "Agency", "AgencyNormal"),
+    "docking_location[]": (
+        "dockingLocation",
+        "DockingLocation",
+        "DockingLocationSerializerForSpacestation",
+    ),
+    "docking_location[].currently_docked": (
+        "dockingEvent",
+        "DockingEvent",
+        "DockingEventDetailedSerializerForSpacestation",
+    ),
+    "docking_location[].currently_docked.flight_vehicle_chaser": (
+        "spacecraftFlight",
+        "SpacecraftFlight",
+        "SpacecraftFlightForDockingEvent",
+    ),
+    "docking_location[].currently_docked.flight_vehicle_chaser.spacecraft": (
+        "spacecraft",
+        "Spacecraft",
+        "SpacecraftDetailed",
+    ),
+}
+
+
+def _iss_entities() -> list[Any]:
+    """Every entity below the ISS record a root field serves, as (path, record) params."""
+    (station,) = ll2_file(ISS)
+    found: list[Any] = []
+
+    def visit(value: Any, path: str) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, f"{path}[{index}]")
+        elif isinstance(value, dict):
+            if generic(path) in _ISS_FIELDS and value.get("id") is not None:
+                found.append(pytest.param(path, id=path))
+            for key, item in value.items():
+                visit(item, f"{path}.{key}" if path else key)
+
+    visit(station, "")
+    return found
+
+
+def _at(value: Any, path: str) -> Any:
+    for part in path.replace("[", ".[").split("."):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return value
+
+
+@pytest.mark.parametrize("path", _iss_entities())
+async def test_ll2_space_station_4_entities_by_their_own_id(gateway: Gateway, path: str) -> None:
+    """What the ISS embeds is served by its own endpoint too: owners, docking locations,
+    the events docked there, their flights (with their launch) and spacecraft."""
+    field, type_name, ll2_schema = _ISS_FIELDS[generic(path)]
+    await check_by_id(
+        gateway,
+        _at(ll2_file(ISS)[0], path),
+        field=field,
+        type_name=type_name,
+        ll2_schema=ll2_schema,
+        file=ISS,
+    )
+
+
+def test_the_iss_holds_what_its_readme_says() -> None:
+    """18 docking locations, 6 with a vehicle docked, 5 owners: 41 entities asked above."""
+    (station,) = ll2_file(ISS)
+    docked = [loc for loc in station["docking_location"] if loc["currently_docked"]]
+    assert (len(station["docking_location"]), len(docked), len(station["owners"])) == (18, 6, 5)
+    assert len(_iss_entities()) == 18 + 6 * 3 + 5
+
+
 # -- 2.0.0 and 2.2.0 seeds, in their 2.3.0 shapes ------------------------------------------
 
 
@@ -298,7 +368,7 @@ async def test_seed_001_legacy_flight_671_detail(gateway: Gateway) -> None:
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightDetailed",
-        file=_seed_file("001").name,
+        file=seed_file("001").name,
     )
 
 
@@ -311,7 +381,7 @@ async def test_seed_000_legacy_flight_page_record(gateway: Gateway, index: int) 
         field="spacecraftFlight",
         type_name="SpacecraftFlight",
         ll2_schema="SpacecraftFlightNormal",
-        file=_seed_file("000").name,
+        file=seed_file("000").name,
     )
 
 
@@ -330,6 +400,7 @@ def test_every_exclusion_and_legacy_rule_is_used() -> None:
         *seed("004")["results"],
         *ll2_file(CONFIGS),
         *ll2_file(ASTRONAUTS),
+        *ll2_file(ISS),
     ]
     shapes = {generic(p) for record in current + converted for p in walk_paths(record)}
     old_shapes = {generic(p) for record in legacy for p in walk_paths(record)}

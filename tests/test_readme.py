@@ -23,3 +23,13 @@ async def test_readme_example_answers_without_error(gateway: Gateway, query: str
     assert r.status == 200
     assert r.errors == [], r.errors
     assert all(value is not None for value in r.data.values()), r.data
+
+
+def test_the_station_example_is_a_benchmark_operation() -> None:
+    """The README's ISS example is measured by ``python -m bench.economy`` as printed."""
+    from graphql import parse, print_ast
+
+    from bench.operations import OPERATIONS
+
+    (station,) = [q for q in EXAMPLES if 'spaceStation(id: "4")' in q]
+    assert print_ast(parse(station)) == print_ast(parse(OPERATIONS["iss_ports_and_crew"]))

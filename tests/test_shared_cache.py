@@ -1,4 +1,4 @@
-"""Several gateway processes share one Redis cache and one LL2 budget (issue 4)."""
+"""Several gateway processes share one Redis cache and one LL2 budget."""
 
 from __future__ import annotations
 

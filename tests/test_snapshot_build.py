@@ -1,6 +1,6 @@
 """The snapshot builder (scripts/build_snapshot.py): deterministic, self-consistent output.
 
-Needs the ``shared`` inputs next to the repository (``../shared``); skipped without them.
+The inputs are the repository's ``data/`` folder (the script's default).
 No network: the build only reads local files.
 """
 
@@ -15,20 +15,15 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+from tests.inputs import DATA, LL2, REPO
+
 SCRIPT = REPO / "scripts" / "build_snapshot.py"
 COMMITTED = REPO / "gateway" / "offline" / "data" / "snapshot.json.gz"
-
-pytestmark = pytest.mark.skipif(
-    not (SHARED / "seeds").is_dir() or not (SHARED / "ll2").is_dir(),
-    reason="shared inputs (../shared/seeds, ../shared/ll2) not available",
-)
 
 
 def _build(out: Path) -> bytes:
     subprocess.run(
-        [sys.executable, str(SCRIPT), "--shared", str(SHARED), "--out", str(out), "--quiet"],
+        [sys.executable, str(SCRIPT), "--data", str(DATA), "--out", str(out), "--quiet"],
         check=True,
         cwd=REPO,
     )
@@ -148,7 +143,7 @@ def test_legacy_converter_shapes() -> None:
         from snapshot.schema import Schemas
     finally:
         sys.path.remove(str(REPO / "scripts"))
-    schemas = Schemas.load(SHARED / "ll2" / "2.3.0-spacecraft-domain-extract.json")
+    schemas = Schemas.load(LL2 / "2.3.0-spacecraft-domain-extract.json")
     lookups = Lookups()
     lookups.observe("AstronautRole", {"id": 1, "role": "Commander", "priority": 0}, "2.3.0")
     converter = LegacyConverter(schemas, lookups, {"DockingEventForChaserNormal"})
@@ -170,3 +165,32 @@ def test_legacy_converter_shapes() -> None:
     assert out["space_station_target"]["image"]["image_url"] == "https://img/iss.jpg"
     assert out["space_station_target"]["image"]["id"] < 0
     assert out["_legacy"]["2.2.0"]["launch_id"] == "x"
+
+
+def test_the_iss_is_linked_both_ways(snapshot: dict[str, Any]) -> None:
+    """The ISS detail (ll2/space_stations-4) names its docking locations and what is docked
+    there, not whose they are: the build links each location to the station, each docked
+    event to its location and the station, and each docked flight to its event."""
+    entities = snapshot["entities"]
+    station = entities["space_stations"]["4"]
+    assert "ll2/space_stations-4" in {s["name"] for s in snapshot["meta"]["sources"]}
+    locations = [
+        entities["docking_locations"][str(r["$ref"][1])] for r in station["docking_location"]
+    ]
+    assert len(locations) == 18
+    docked = 0
+    for location in locations:
+        assert location["spacestation"] == {"$ref": ["space_stations", 4]}
+        if location["currently_docked"] is None:
+            continue
+        docked += 1
+        event = entities["docking_events"][str(location["currently_docked"]["$ref"][1])]
+        assert event["docking_location"] == {"$ref": ["docking_locations", location["id"]]}
+        assert event["space_station_target"] == {"$ref": ["space_stations", 4]}
+        flight = entities["spacecraft_flights"][str(event["flight_vehicle_chaser"]["$ref"][1])]
+        assert {"$ref": ["docking_events", event["id"]]} in flight["docking_events"]
+    assert docked == station["docked_vehicles"] == 6
+    derived = {(d["resource"], d["field"]): d["records"] for d in snapshot["meta"]["derived"]}
+    assert derived[("docking_locations", "spacestation")] == 18
+    assert derived[("docking_events", "docking_location")] == 6
+    assert derived[("docking_events", "space_station_target")] == 6

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from gateway import tracing
 from gateway.ll2 import RESOURCES
 from gateway.planning.batch import PAGE, BatchPlan, plan_batch
 from gateway.types.base import Entity
@@ -49,20 +50,30 @@ class EntityLoader(DataLoader[str, Entity | None]):
 
     # aiodataloader rejects the load of an id whose value is an exception; its types omit it.
     async def batch_load_fn(self, ids: list[str]) -> list[Loaded]:  # type: ignore[override]
-        cached = await asyncio.gather(*(self.session.cached_detail(self.resource, i) for i in ids))
-        found: dict[str, Loaded] = {
-            i: self.store.entity(self.cls, data, complete=True)
-            for i, data in zip(ids, cached, strict=True)
-            if data is not None
+        attributes: dict[str, tracing.Attribute] = {
+            "ll2.resource": self.resource,
+            "gateway.batch.ids": len(ids),
         }
-        missing = [i for i in ids if i not in found]
-        if missing:
-            found.update(await self._fetch(missing))
-        return [found.get(i) for i in ids]
+        with tracing.span(f"load {self.resource}", attributes) as span:
+            cached = await asyncio.gather(
+                *(self.session.cached_detail(self.resource, i) for i in ids)
+            )
+            found: dict[str, Loaded] = {
+                i: self.store.entity(self.cls, data, complete=True)
+                for i, data in zip(ids, cached, strict=True)
+                if data is not None
+            }
+            missing = [i for i in ids if i not in found]
+            span.set_attribute("gateway.batch.cached", len(ids) - len(missing))
+            if missing:
+                found.update(await self._fetch(missing, span))
+            return [found.get(i) for i in ids]
 
-    async def _fetch(self, ids: list[str]) -> dict[str, Loaded]:
+    async def _fetch(self, ids: list[str], span: tracing.Span) -> dict[str, Loaded]:
         """Entities (or the exception each failed with) for ids the cache lacks."""
         plan = self.plan(ids)
+        span.set_attribute("gateway.batch.strategy", plan.strategy)
+        span.set_attribute("gateway.batch.planned_calls", plan.calls)
         self.session.plan(plan.calls)
         if plan.strategy == "singles":
             results = await asyncio.gather(*(self._one(i) for i in ids), return_exceptions=True)

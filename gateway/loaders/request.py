@@ -16,7 +16,7 @@ from graphql import FieldNode
 from gateway.loaders.entity import EntityLoader
 from gateway.planning.modes import lightest_list_mode
 from gateway.planning.selection import absent_keys, child_nodes, selected_keys
-from gateway.types.base import Entity, Model
+from gateway.types.base import Entity, Model, realise
 from gateway.types.connection import Connection
 from gateway.types.listing import ListQuery
 from gateway.types.resolving import GatewayInfo
@@ -35,6 +35,19 @@ class RequestLoader:
         self._selections: dict[tuple[int, type[Entity]], frozenset[str]] = {}
         #: (field node id, resource) -> the LL2 mode chosen for that list field.
         self._modes: dict[tuple[int, str], str | None] = {}
+        #: How many entities the store held when everything was last realised.
+        self._realised_at = -1
+
+    def release(self) -> None:
+        """Drop everything the request built, once its answer is complete.
+
+        graphql-core's execution context refers to itself, so whatever it reaches
+        waits for the cycle collector; released here, the request's objects go at once.
+        """
+        self.store.clear()
+        self._loaders.clear()
+        self._selections.clear()
+        self._modes.clear()
 
     def loader(self, cls: type[Entity]) -> EntityLoader:
         """The request's loader of ``cls``'s resource, made on first use."""
@@ -57,6 +70,15 @@ class RequestLoader:
 
     # -- related objects ----------------------------------------------------------------
 
+    def _lacking(self, entities: list[Entity], needed: frozenset[str]) -> list[Entity]:
+        """The entities still lacking ``needed`` once all the request holds is built."""
+        lacking = [e for e in entities if e.id and e.lacks(needed)]
+        if lacking and self._realised_at != len(self.store):
+            realise(self.store.entities(), self.store)
+            self._realised_at = len(self.store)
+            lacking = [e for e in lacking if e.lacks(needed)]
+        return lacking
+
     def complete(self, info: GatewayInfo, value: object) -> object:
         """``value`` itself, or an awaitable of it once the richer representation is merged.
 
@@ -64,15 +86,14 @@ class RequestLoader:
         awaitable yields is ``value`` with more fields filled.
         """
         if isinstance(value, Entity):
-            if value.id and value.lacks(self.needed(info, type(value))):
+            if self._lacking([value], self.needed(info, type(value))):
                 return self._one(value)
             return value
         if isinstance(value, list) and value:
             entities = [v for v in value if isinstance(v, Entity) and v.id]
             if not entities:
                 return value
-            needed = self.needed(info, type(entities[0]))
-            lacking = [e for e in entities if e.lacks(needed)]
+            lacking = self._lacking(entities, self.needed(info, type(entities[0])))
             if lacking:
                 return self._many(value, lacking)
         return value
@@ -95,7 +116,7 @@ class RequestLoader:
         if isinstance(carrier, Entity) and carrier.id:
             loaded = await self.loader(type(carrier)).load(carrier.id)
             if loaded is not None:
-                loaded.realise(self.store)  # its relations hold what ``root`` lacks
+                realise([loaded], self.store)  # its relations hold what ``root`` lacks
         value = self.complete(info, root.related(info.python_name, self.store))
         return await value if asyncio.iscoroutine(value) else value
 
@@ -144,7 +165,7 @@ class RequestLoader:
         older version's list has one shape, so a selection beyond it costs one detail
         per item.
         """
-        lacking = [item for item in items if item.id and item.lacks(needed)]
+        lacking = self._lacking(items, needed)
         if not lacking:
             return
         loader = self.loader(cls)

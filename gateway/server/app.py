@@ -1,4 +1,5 @@
-"""The aiohttp application: ``/graphql``, ``/healthz`` and the upstream's lifecycle."""
+"""The aiohttp application: ``/graphql``, ``/healthz``, ``/readyz``, ``/metrics`` and the
+upstream's lifecycle."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
 from gateway.server.bodies import body_middleware
 from gateway.server.cors import cors_middleware
+from gateway.server.health import READINESS, Readiness, readiness_context, readyz
 from gateway.server.lifecycle import upstream_context
+from gateway.server.metrics import METRICS, Metrics, metrics_context, metrics_handler
+from gateway.server.observe import observe_middleware
 from gateway.server.state import APP_STATE, AppState
+from gateway.server.tracing import tracing_context
 from gateway.server.view import GatewayView
 from gateway.settings import Settings
 from gateway.upstream.client import redact_url
@@ -36,8 +41,10 @@ async def _freeze(app: web.Application) -> None:
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
+    metrics = Metrics(settings) if settings.metrics else None
     app = web.Application(
         middlewares=[
+            observe_middleware(settings, metrics),
             cors_middleware(settings.cors_origins),
             body_middleware(settings.body_timeout, max_body_bytes(settings)),
         ],
@@ -45,9 +52,17 @@ def create_app(settings: Settings | None = None) -> web.Application:
     )
     state = AppState(settings)
     app[APP_STATE] = state
+    app[READINESS] = Readiness(state)
+    app.cleanup_ctx.append(tracing_context)
     app.cleanup_ctx.append(upstream_context)
+    app.cleanup_ctx.append(readiness_context)
+    if metrics is not None:
+        app[METRICS] = metrics
+        app.cleanup_ctx.append(metrics_context)  # after the upstream context: it observes it
+        app.router.add_get("/metrics", metrics_handler)
     app.on_startup.append(_freeze)  # after the upstream context: its snapshot is loaded
     view = GatewayView(schema, graphql_ide="graphiql" if settings.graphiql else None, state=state)
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", readyz)
     return app

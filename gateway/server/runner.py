@@ -19,9 +19,12 @@ from types import FrameType
 
 from aiohttp import web
 
+from gateway.server.access_log import configure_logging
 from gateway.server.app import create_app
+from gateway.server.metrics import multiprocess_directory
 from gateway.server.serving import run_app
 from gateway.server.state import APP_STATE
+from gateway.server.tracing import missing as tracing_missing
 from gateway.settings import Settings
 from gateway.upstream.client import redact_url
 
@@ -31,10 +34,7 @@ log = logging.getLogger("gateway.server")
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def run_worker(settings: Settings, index: int = 0) -> None:
@@ -107,6 +107,9 @@ def _supervise(settings: Settings, count: int) -> int:
 
 def serve(settings: Settings) -> int:
     """Serve with ``settings``; the exit status."""
+    if settings.otel and (why := tracing_missing()) is not None:
+        print(f"ll2-gateway: {why}", file=sys.stderr)
+        return 2
     count = settings.worker_count
     if count <= 1:
         run_worker(dataclasses.replace(settings, workers="1"))
@@ -114,4 +117,5 @@ def serve(settings: Settings) -> int:
     if sys.platform == "win32":  # pragma: no cover - no SO_REUSEPORT
         raise SystemExit("--workers above 1 needs SO_REUSEPORT (Linux, BSD, macOS)")
     _configure_logging(settings)
-    return _supervise(dataclasses.replace(settings, workers=str(count)), count)
+    with multiprocess_directory():  # every worker's metrics, added up at each scrape
+        return _supervise(dataclasses.replace(settings, workers=str(count)), count)

@@ -9,14 +9,20 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types.execution import ExecutionResult
 
 from gateway.context import Context
 from gateway.extensions.limits import max_body_bytes
 from gateway.server.errors import format_error, http_error_body
+from gateway.server.observation import (
+    note_codes,
+    note_context,
+    note_operation,
+    note_response_cache,
+)
 from gateway.server.state import AppState
 
 __all__ = ["GatewayView"]
@@ -139,16 +145,33 @@ class GatewayView(GraphQLView[Context, None]):
             return None
         request[_RESPONSE_KEY] = key
         data = await responses.get(key)
+        note_response_cache(request, data is not None)
         if data is None:
             return None
+        note_operation(request, operation[0], operation[1])
         body = b'{"data":%s,"extensions":%s}' % (data, _dumps({"upstream": _HIT}))
         return web.Response(body=body, content_type="application/json")
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         explain = _explain(request)
-        context = Context.create(self.state.settings, self.state.upstream, request, explain=explain)
+        context = Context.create(self.state.settings, self.state.upstream, explain=explain)
         request[_CONTEXT] = context
+        note_context(request, context)
         return context
+
+    async def execute_single(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: web.Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        note_operation(request, request_data.query, request_data.operation_name)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     def encode_json(self, data: object) -> bytes:
         return _dumps(data)
@@ -172,8 +195,10 @@ class GatewayView(GraphQLView[Context, None]):
         errors: list[object] = [format_error(e) for e in result.errors or ()]
         if errors:
             body["errors"] = errors
+            note_codes(request, errors)
         extensions = dict(result.extensions or {})
         if context is not None:
+            context.data.release()
             extensions.update(context.extensions())
             if request.get(_RESPONSE_KEY) is not None:
                 extensions["upstream"]["responseCache"] = "miss"

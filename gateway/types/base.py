@@ -21,7 +21,7 @@ client selects a few of them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import strawberry
@@ -33,7 +33,7 @@ from gateway.types.resolving import GatewayInfo
 if TYPE_CHECKING:
     from gateway.types.store import EntityStore
 
-__all__ = ["Entity", "Value", "legacy_only", "related"]
+__all__ = ["Entity", "Value", "legacy_only", "read_field", "realise", "related"]
 
 Converter = Callable[[Any, "EntityStore"], Any]
 
@@ -91,6 +91,32 @@ class _Slot:
     relation: bool
     #: The Value or Entity class the field holds, if any.
     model: type[Model] | None
+    #: A value (or list of values) kept as LL2 sent it until the field is read.
+    deferred: bool = False
+
+
+class _Unread:
+    """LL2 data of a value field, converted by :func:`read_field` when first read."""
+
+    __slots__ = ("convert", "data", "store")
+
+    def __init__(self, data: Any, convert: Converter, store: EntityStore) -> None:
+        self.data = data
+        self.convert = convert
+        self.store = store
+
+
+def read_field(obj: object, name: str) -> object:
+    """The schema's default resolver: ``getattr``, converting a deferred value once.
+
+    A detailed LL2 object embeds dozens of values (images, licences, statuses,
+    countries...); a client reads a few, so each is built when first read.
+    """
+    value = getattr(obj, name)
+    if type(value) is _Unread:
+        value = value.convert(value.data, value.store)
+        setattr(obj, name, value)
+    return value
 
 
 class Model:
@@ -121,8 +147,13 @@ class Model:
             attr = field.python_name
             if attr in cls.MANAGED:
                 continue
+            model = _model_of(field.type)
             table[renamed.get(attr, attr)] = _Slot(
-                attr, _converter_for(field.type), relation, _model_of(field.type)
+                attr,
+                _converter_for(field.type),
+                relation,
+                model,
+                deferred=not relation and model is not None and issubclass(model, Value),
             )
         cls._slots = table  # type: ignore[attr-defined]
         return table
@@ -147,6 +178,8 @@ class Model:
                 raw.setdefault(slot.attr, []).append(value)
             elif value is None or slot.convert is _identity:
                 setattr(self, slot.attr, value)
+            elif slot.deferred:
+                setattr(self, slot.attr, _Unread(value, slot.convert, store))
             else:
                 setattr(self, slot.attr, slot.convert(value, store))
 
@@ -161,10 +194,33 @@ class Model:
                 rel[attr] = None if value is None else convert(value, store)
         return rel.get(attr)
 
-    def realise(self, store: EntityStore) -> None:
-        """Build every related object now (they may carry data other objects lack)."""
-        for attr in list(self._raw):  # type: ignore[attr-defined]
-            self.related(attr, store)
+
+def realise(roots: Iterable[Model], store: EntityStore) -> None:
+    """Build every deferred value and related object reachable from ``roots``.
+
+    Building is deferred until a field is read, but an object embedded anywhere in
+    an answer may carry what another copy of the same entity lacks (a page embeds
+    an agency in full under one spacecraft, in short under another): before paying
+    for a call, the loaders realise what the request already holds.
+    """
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        for slot in obj.slots().values():
+            if slot.relation:
+                value = obj.related(slot.attr, store)
+            elif slot.deferred:
+                value = read_field(obj, slot.attr)
+            else:
+                continue
+            if isinstance(value, Model):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, Model))
 
 
 @strawberry.type

@@ -55,3 +55,10 @@ class EntityStore:
 
     def __len__(self) -> int:
         return len(self._entities)
+
+    def entities(self) -> list[Entity]:
+        return list(self._entities.values())
+
+    def clear(self) -> None:
+        self._entities.clear()
+        self._values.clear()

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 
 import orjson
 
+from gateway import tracing
 from gateway.errors import (
     UpstreamError,
     UpstreamRateLimited,
@@ -41,6 +42,7 @@ from gateway.errors import (
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import LL2Client, UpstreamResponse
 from gateway.upstream.counts import ListCounts
+from gateway.upstream.observer import NO_OBSERVER, UpstreamObserver
 from gateway.upstream.tally import Tally
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
     from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
-__all__ = ["Fetching", "RecentError", "Upstream", "cache_key"]
+__all__ = ["Fetching", "RecentError", "Upstream", "cache_key", "endpoint_template"]
 
 
 class Fetching(Protocol):
@@ -97,6 +99,25 @@ def _retryable(exc: UpstreamError) -> bool:
 def _fits(deadline: float | None, delay: float) -> bool:
     """Whether waiting ``delay`` still leaves the request time for another call."""
     return deadline is None or time.monotonic() + delay + 0.05 < deadline
+
+
+def _outcome(exc: UpstreamError) -> str:
+    """The HTTP status LL2 answered with, else the code of what went wrong."""
+    if isinstance(exc, UpstreamRateLimited):
+        return "429"
+    status = exc.extensions.get("status")
+    return str(status) if status is not None else exc.code
+
+
+def endpoint_template(path: str) -> str:
+    """``path`` with its id segments as ``{id}``: ``astronaut/12/`` -> ``astronaut/{id}/``
+    (a bounded name for an endpoint, for metrics and span names)."""
+    return "/".join("{id}" if _is_id(part) else part for part in path.split("/"))
+
+
+def _is_id(segment: str) -> bool:
+    """An integer id, or a UUID (LL2's launches)."""
+    return segment.isdigit() or (len(segment) == 36 and segment.count("-") == 4)
 
 
 def cache_key(path: str, params: dict[str, str] | None) -> str:
@@ -168,6 +189,7 @@ class Upstream:
         max_concurrency: int = 20,
         decoded_bytes: int = 16 << 20,
         stale_deadline: float = 1.0,
+        observer: UpstreamObserver = NO_OBSERVER,
     ) -> None:
         self.client = client
         self.cache = cache
@@ -176,6 +198,8 @@ class Upstream:
         self.breaker = breaker or CircuitBreaker(threshold=5, cooldown=30.0)
         self.retries = retries
         self.backoff = backoff
+        #: Told of cache look-ups and LL2 calls (the server's metrics).
+        self.observer = observer
         self._slots = asyncio.Semaphore(max_concurrency)
         self._decoded = _Decoded(decoded_bytes)
         self.stale_deadline = stale_deadline
@@ -204,7 +228,9 @@ class Upstream:
         ``started`` when it began (its expired copies answer ``stale_deadline`` after)."""
         key = cache_key(path, params)
         entry = await self.cache.get(key)
-        if entry is not None and entry.fresh:
+        fresh = entry is not None and entry.fresh
+        self.observer.cache_lookup(fresh)
+        if entry is not None and fresh:
             tally.hit(entry.expires_at)
             return self._decoded.unpack(key, entry)
         shared = self._inflight.get(key)
@@ -282,6 +308,7 @@ class Upstream:
                 return call.result()
             if not isinstance(failure, UpstreamError | asyncio.CancelledError):
                 raise failure
+        self.observer.served_stale()
         tally.served_stale(key)
         return self._decoded.unpack(key, stale)
 
@@ -300,7 +327,8 @@ class Upstream:
         key = cache_key(path, params)
         entry = await self.cache.get(key)
         if entry is None or not entry.fresh:
-            return None
+            return None  # not a miss yet: the caller goes on to get() when it needs it
+        self.observer.cache_lookup(True)
         tally.hit(entry.expires_at)
         return self._decoded.unpack(key, entry)
 
@@ -346,7 +374,7 @@ class Upstream:
                 tally.called(key)
                 try:
                     async with self._slots:
-                        response = await self._timed(self.client.get(path, params), deadline)
+                        response = await self._observed(path, params, deadline, attempt)
                 except UpstreamRateLimited as exc:
                     if exc.extensions.get("retry_after"):
                         wait = float(exc.extensions["retry_after"])
@@ -382,6 +410,27 @@ class Upstream:
                 retry_after=round(wait),
                 source="gateway",
             )
+
+    async def _observed(
+        self, path: str, params: dict[str, str] | None, deadline: float | None, attempt: int
+    ) -> UpstreamResponse:
+        """One LL2 call, in its own span, reported to the observer however it ends."""
+        endpoint = endpoint_template(path)
+        attributes = {"http.request.method": "GET", "url.path": path, "url.template": endpoint}
+        with tracing.span(f"LL2 GET {endpoint}", attributes, client=True) as span:
+            if attempt:
+                span.set_attribute("http.request.resend_count", attempt)
+            started = time.perf_counter()
+            try:
+                response = await self._timed(self.client.get(path, params), deadline)
+            except UpstreamError as exc:
+                outcome = _outcome(exc)
+                span.set_attribute("error.type", outcome)
+                self.observer.ll2_call(path, outcome, time.perf_counter() - started)
+                raise
+            span.set_attribute("http.response.status_code", response.status)
+            self.observer.ll2_call(path, str(response.status), time.perf_counter() - started)
+            return response
 
     @staticmethod
     async def _timed(call: Awaitable[UpstreamResponse], deadline: float | None) -> UpstreamResponse:

@@ -2,8 +2,10 @@
 
 LL2 serves some relations from the "other side": a spacecraft's ``flights``, a family's
 ``spacecraft``, an agency's ``spacecraft_list``, a station's docking locations and what is
-docked there.  The sources rarely show them, but the records they point from are in the
-snapshot, so they can be rebuilt.  A derived field is only written when no source
+docked there, a flight's docking events; and a station's detail shows its docking
+locations and what is docked at each without saying, on the location or the event, whose
+they are.  The sources rarely show both sides, but the records they point from are in the
+snapshot, so the other side can be rebuilt.  A derived field is only written when no source
 provided it, and only when something was found: an absent field means "unknown", which
 the snapshot must not turn into "none".  Counts (``flights_count``, ``docked_vehicles``...)
 are never derived - the snapshot holds a sample of LL2, not all of it.
@@ -47,10 +49,14 @@ class Deriver:
 
     def run(self) -> list[dict[str, Any]]:
         self.docking_event_chasers()
+        self.flight_docking_events()
         self.landing_flights()
         self.spacecraft_flights()
         self.family_spacecraft()
         self.agency_spacecraft()
+        self.docking_location_stations()
+        self.docked_event_locations()
+        self.docking_event_station_targets()
         self.docking_location_currently_docked()
         self.station_docking_locations()
         self.station_active_docking_events()
@@ -65,6 +71,16 @@ class Deriver:
             for _, eid in _refs(flight.get("docking_events")):
                 chaser.setdefault(str(eid), ref("spacecraft_flights", flight["id"]))
         self._fill_single("docking_events", "flight_vehicle_chaser", chaser)
+
+    def flight_docking_events(self) -> None:
+        """The other way round: a flight's ``docking_events`` are the events it chased."""
+        self._fill_list(
+            "spacecraft_flights",
+            "docking_events",
+            "docking_events",
+            lambda e: [_target_id(e, "flight_vehicle_chaser", "spacecraft_flights")],
+            order=lambda e: (e.get("docking") or "",),
+        )
 
     def landing_flights(self) -> None:
         """A spacecraft flight's ``landing`` is that landing's ``spacecraftflight``."""
@@ -107,6 +123,35 @@ class Deriver:
             "spacecraft_configurations",
             lambda c: [_target_id(c, "agency", "agencies")],
         )
+
+    def docking_location_stations(self) -> None:
+        """A location a station lists in its ``docking_location`` is that station's."""
+        owner: dict[str, Any] = {}
+        for _, station in self._sorted("space_stations"):
+            for _, lid in _refs(station.get("docking_location")):
+                owner.setdefault(str(lid), ref("space_stations", station["id"]))
+        self._fill_single("docking_locations", "spacestation", owner)
+
+    def docked_event_locations(self) -> None:
+        """The event a location shows as ``currently_docked`` happened at that location."""
+        location: dict[str, Any] = {}
+        for _, loc in self._sorted("docking_locations"):
+            eid = _target_id(loc, "currently_docked", "docking_events")
+            if eid is not None:
+                location.setdefault(str(eid), ref("docking_locations", loc["id"]))
+        self._fill_single("docking_events", "docking_location", location)
+
+    def docking_event_station_targets(self) -> None:
+        """An event at a station's docking location docked to that station: its
+        ``space_station_target`` (what LL2 filters ``space_station_target__id`` on)."""
+        target: dict[str, Any] = {}
+        for _, event in self._sorted("docking_events"):
+            lid = _target_id(event, "docking_location", "docking_locations")
+            location = self.records["docking_locations"].get(str(lid)) if lid is not None else None
+            sid = _target_id(location or {}, "spacestation", "space_stations")
+            if sid is not None:
+                target[str(event["id"])] = ref("space_stations", sid)
+        self._fill_single("docking_events", "space_station_target", target)
 
     def docking_location_currently_docked(self) -> None:
         """The event at a location whose vehicle has not left (latest docking if several)."""

@@ -30,7 +30,9 @@ LEGACY_PATHS = {
     "docking_event/": "docking_events/",
 }
 
-#: ll2/ files: source name -> (file, 2.3.0 endpoint, mode the capture used).
+#: ll2/ files: source name -> (file, the request captured, mode it used).  A list
+#: capture is its pages' results concatenated; a detail capture (``/{id}/``) is a
+#: one-item array.
 LL2_FILES = {
     "ll2/spacecraft_configurations": (
         "2.3.0-spacecraft_configurations-detailed.json",
@@ -40,6 +42,11 @@ LL2_FILES = {
     "ll2/astronauts": (
         "2.3.0-astronauts-detailed-pruned.json",
         "/2.3.0/astronauts/",
+        "detailed",
+    ),
+    "ll2/space_stations-4": (
+        "2.3.0-space_stations-4-detailed.json",
+        "/2.3.0/space_stations/4/",
         "detailed",
     ),
 }
@@ -131,21 +138,26 @@ def load_seed(path: Path, schemas: Schemas) -> Source:
     return source
 
 
-def load_ll2(shared: Path, name: str, schemas: Schemas) -> Source:
-    """Read one ``ll2/`` capture (a bare array of page results)."""
-    filename, endpoint, mode = LL2_FILES[name]
-    raw = (shared / "ll2" / filename).read_bytes()
+def load_ll2(data: Path, name: str, schemas: Schemas) -> Source:
+    """Read one ``ll2/`` capture (a bare array of page results, or of the one detail)."""
+    filename, path, mode = LL2_FILES[name]
+    version, endpoint, is_detail = endpoint_of(path)
+    raw = (data / "ll2" / filename).read_bytes()
     source = Source(
         name=name,
         file=f"ll2/{filename}",
-        version=SPEC_VERSION,
+        version=version,
         server="prod",
-        request=f"GET {endpoint}?mode={mode}",
+        # a detail route has one shape (detailed): the capture sent no mode
+        request=f"GET {path}" if is_detail else f"GET {path}?mode={mode}",
         endpoint=endpoint,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
-    for obj in json.loads(raw):
-        source.items.append((_schema_for(schemas, endpoint, False, obj, mode), obj))
+    objects = json.loads(raw)
+    if is_detail and len(objects) != 1:
+        raise ValueError(f"{filename}: a detail capture holds one object, not {len(objects)}")
+    for obj in objects:
+        source.items.append((_schema_for(schemas, endpoint, is_detail, obj, mode), obj))
     return source
 
 
@@ -158,8 +170,9 @@ def _schema_for(
     return schemas.item_schema(endpoint, obj.get("response_mode") or mode)
 
 
-def load_sources(shared: Path, schemas: Schemas) -> list[Source]:
-    """Every input, best-ranked first (merging relies on a stable order, not on it for priority)."""
-    sources = [load_seed(p, schemas) for p in sorted((shared / "seeds").glob("[0-9]*.txt"))]
-    sources += [load_ll2(shared, name, schemas) for name in sorted(LL2_FILES)]
+def load_sources(data: Path, schemas: Schemas) -> list[Source]:
+    """Every input below ``data`` (the repository's ``data/``), best-ranked first (merging
+    relies on a stable order, not on it for priority)."""
+    sources = [load_seed(p, schemas) for p in sorted((data / "seeds").glob("[0-9]*.txt"))]
+    sources += [load_ll2(data, name, schemas) for name in sorted(LL2_FILES)]
     return sorted(sources, key=lambda s: (-s.rank[0], -s.rank[1], s.name))

@@ -7,12 +7,9 @@ import json
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 from gateway.offline import ApiSpec
+from tests.inputs import LL2, REPO
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED_LL2 = REPO.parent / "shared" / "ll2"
 PACKAGED = REPO / "gateway" / "ll2" / "data" / "spec.json"
 
 
@@ -24,13 +21,12 @@ def _build_spec_module() -> ModuleType:
     return module
 
 
-@pytest.mark.skipif(not SHARED_LL2.is_dir(), reason="../shared/ll2 not available")
 def test_packaged_spec_is_what_the_script_builds(tmp_path: Path) -> None:
     build_spec = _build_spec_module()
     out = tmp_path / "spec.json"
     assert build_spec.main(["--out", str(out)]) == 0
     assert out.read_text() == PACKAGED.read_text(), "run scripts/build_spec.py"
-    extract = json.loads((SHARED_LL2 / "2.3.0-spacecraft-domain-extract.json").read_text())
+    extract = json.loads((LL2 / "2.3.0-spacecraft-domain-extract.json").read_text())
     built = {e["path"] for e in json.loads(out.read_text())["endpoints"]}
     assert {p.removeprefix("/2.3.0/") for p in extract["endpoints"]} <= built
 

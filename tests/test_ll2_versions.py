@@ -1,4 +1,4 @@
-"""Every LL2 version behind the same schema: 2.0.0, 2.2.0 and 2.3.0 upstreams (issue 5).
+"""Every LL2 version behind the same schema: 2.0.0, 2.2.0 and 2.3.0 upstreams.
 
 * the old seeds through the gateway over the offline upstream in their own version,
   value by value: seed 000 (a 2.0.0 page of flights) and seed 001 (2.2.0 flight 671),
@@ -45,8 +45,8 @@ from tests.fidelity import (
     str_rule,
 )
 from tests.harness import Gateway, Response
+from tests.inputs import LL2, REPO, seed
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 OLD = ("2.0.0", "2.2.0")
 
 
@@ -72,12 +72,6 @@ def version_of(gateway: Gateway) -> str:
 
 
 # -- (a) the old seeds, value by value, over their own version ------------------------------
-
-
-def seed(prefix: str) -> Any:
-    path = next((SHARED / "seeds").glob(f"{prefix}_*.txt"))
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text[text.index("{", text.index("Vary: Accept")) :])
 
 
 #: What the gateway serves from an old object: 2.3.0's shapes; old-only fields stay as they
@@ -111,12 +105,6 @@ def _exclusions(record: Any, ll2_schema: str, prefix: str, path: str = "") -> Ex
     return Exclusions(NOT_DATA, conflict_exclusions(conflicts, _source_name(prefix), entities))
 
 
-shared_only = pytest.mark.skipif(
-    not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not available"
-)
-
-
-@shared_only
 async def test_seed_001_flight_671_over_2_2_0() -> None:
     upstream, gateway = await over("2.2.0")
     try:
@@ -138,7 +126,6 @@ async def test_seed_001_flight_671_over_2_2_0() -> None:
         await upstream.close()
 
 
-@shared_only
 async def test_seed_000_page_of_flights_over_2_0_0() -> None:
     """The 2.0.0 list itself: every flight of the seed page, from one list call."""
     upstream, gateway = await over("2.0.0")
@@ -539,19 +526,18 @@ async def test_old_versions_are_served_next_to_2_3_0() -> None:
         await upstream.close()
 
 
-@shared_only
 def test_the_old_descriptions_are_rebuilt_identically() -> None:
-    """``spec-2.x.0.json`` is what ``scripts/build_legacy_specs.py`` makes of ``../shared``."""
+    """``spec-2.x.0.json`` is what ``scripts/build_legacy_specs.py`` makes of ``data/``."""
     import importlib.util
 
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     spec = importlib.util.spec_from_file_location(
         "build_legacy_specs", root / "scripts" / "build_legacy_specs.py"
     )
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    swagger = json.loads((SHARED / "ll2" / "swagger-2.2.0.json").read_text())
+    swagger = json.loads((LL2 / "swagger-2.2.0.json").read_text())
     current = json.loads((root / "gateway" / "ll2" / "data" / "spec.json").read_text())
     for version in OLD:
         built = script.build(version, swagger, current, seed(script.SEEDS[version][0]))
@@ -559,7 +545,6 @@ def test_the_old_descriptions_are_rebuilt_identically() -> None:
         assert json.loads(packaged.read_text()) == built, version
 
 
-@shared_only
 async def test_the_emulator_gives_the_seeds_their_own_keys() -> None:
     """Seed 000 and seed 001, key by key and in order, from the 2.0.0 and 2.2.0 routes."""
     import aiohttp

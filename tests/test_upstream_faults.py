@@ -1,4 +1,4 @@
-"""Tests that attack the gateway: every upstream fault, through a real gateway ("Hardening").
+"""Tests that attack the gateway: every upstream fault, through a real gateway.
 
 Each test injects a fault into the offline LL2 (:mod:`gateway.offline.faults`), checks
 the codes and the partial data a client gets, then removes the fault and checks that the
