@@ -41,6 +41,7 @@ def quiet_accept_errors(previous: ExceptionHandler | None, warn: ThrottledLog) -
     WARNING; everything else goes to ``previous`` (or the loop's default)."""
 
     def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> object:
+        """Quiet failed accepts; pass the rest on."""
         if str(context.get("message", "")).startswith(_ACCEPT_FAILED):
             warn.warning(
                 "cannot accept connections: %s (at the file limit?); retrying",
@@ -52,6 +53,7 @@ def quiet_accept_errors(previous: ExceptionHandler | None, warn: ThrottledLog) -
         loop.default_exception_handler(context)
         return None
 
+    handle.quiets_accept_errors = True  # type: ignore[attr-defined]
     return handle
 
 
@@ -65,6 +67,7 @@ class GatewayRunner(web.AppRunner):
         super().__init__(app, **kwargs)
         self.backlog = backlog
         self._previous_handler: ExceptionHandler | None = None
+        self._handler: ExceptionHandler | None = None
 
     async def _make_server(self) -> web.Server:
         made = await super()._make_server()
@@ -79,8 +82,11 @@ class GatewayRunner(web.AppRunner):
         if cap < settings.max_connections:
             log.info("holding at most %d connections (file limit %s)", cap, limit)
         loop = asyncio.get_running_loop()
-        self._previous_handler = loop.get_exception_handler()
-        loop.set_exception_handler(quiet_accept_errors(self._previous_handler, ThrottledLog(log)))
+        previous = loop.get_exception_handler()
+        if not getattr(previous, "quiets_accept_errors", False):  # one per loop is enough
+            self._previous_handler = previous
+            self._handler = quiet_accept_errors(previous, ThrottledLog(log))
+            loop.set_exception_handler(self._handler)
         return GatewayServer(
             made.request_handler,
             request_factory=made.request_factory,
@@ -92,7 +98,9 @@ class GatewayRunner(web.AppRunner):
         )
 
     async def _cleanup_server(self) -> None:
-        asyncio.get_running_loop().set_exception_handler(self._previous_handler)
+        loop = asyncio.get_running_loop()
+        if self._handler is not None and loop.get_exception_handler() is self._handler:
+            loop.set_exception_handler(self._previous_handler)
         await super()._cleanup_server()
 
 
