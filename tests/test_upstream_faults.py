@@ -241,6 +241,20 @@ async def test_429_waits_for_retry_after_without_calling_ll2(
     assert [c.status for c in upstream.state.log] == [200, 429, 200]
 
 
+async def test_the_gateways_own_budget_is_told_apart_from_ll2s_limit(
+    upstream: RunningUpstream, start: StartGateway
+) -> None:
+    gw = await start(upstream_rate=1)
+    assert (await gw.query('{ agency(id: "121") { name } }')).errors == []
+    r = await gw.query('{ agency(id: "44") { name } }')
+    assert r.codes == ["UPSTREAM_RATE_LIMITED"]
+    [error] = r.errors
+    assert error["extensions"]["source"] == "gateway"
+    assert error["extensions"]["retry_after"] > 0
+    assert "budget" in error["message"] and "429" not in error["message"]
+    assert len(upstream.state.log) == 1
+
+
 # -- bodies ------------------------------------------------------------------------------
 
 
@@ -279,6 +293,9 @@ async def test_json_of_the_wrong_shape_is_a_bad_response(start: StartGateway, bo
         page = await gw.query("{ spacecrafts(first: 2) { nodes { name } } }")
         assert page.status == 200
         assert page.codes == ["UPSTREAM_BAD_RESPONSE"]
+        assert page.errors[0]["message"] == (
+            "LL2 sent a page of spacecraft without `count` and `results`"
+        )
         r = await gw.query('{ agency(id: "121") { name } spacecraft(id: "602") { id name } }')
         assert r.status == 200
         assert r.codes == ["UPSTREAM_BAD_RESPONSE"]
