@@ -13,7 +13,10 @@ Scenarios (each bounded in time and in requests):
   connection;
 * ``stale``: a gateway (in this process) whose cache holds only expired copies, over an
   LL2 that takes ``--ll2-latency`` seconds, with ``--stale-deadline`` 1 s and with a
-  deadline past LL2's latency (the behaviour without stale-while-revalidate).
+  deadline past LL2's latency (the behaviour without stale-while-revalidate);
+* ``redis-tier``: no fault, the other side of the in-process tier: warm operations one
+  after the other through a gateway process on a healthy Redis, with the response cache
+  on and off (time per request, median of five rounds).
 
 Run from the repository root (``redis-server`` must be installed for the Redis ones)::
 
@@ -470,7 +473,43 @@ async def stale(args: argparse.Namespace, tmp: Path) -> str:
     return table(f"Slow LL2 ({args.ll2_latency:g} s a call) with only expired copies cached", rows)
 
 
-SCENARIOS = ("redis-killed", "redis-hung", "flood", "stale")
+async def redis_tier(args: argparse.Namespace, tmp: Path) -> str:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return "### Healthy Redis\n\nskipped: redis-server is not installed\n"
+    rows: dict[str, str] = {}
+    for response_cache in ("true", "false"):
+        upstream = await start_offline_upstream()
+        redis = Redis(binary)
+        await redis.start()
+        try:
+            async with gateway_process(
+                upstream,
+                tmp / "tier.log",
+                "--cache",
+                redis.url,
+                "--response-cache",
+                response_cache,
+            ) as url:
+                await warm(url)
+                rounds = []
+                async with aiohttp.ClientSession() as session:
+                    for _ in range(5):
+                        started = time.perf_counter()
+                        for _ in range(20):
+                            for query in OPERATIONS.values():
+                                await post(session, url, query)
+                        rounds.append((time.perf_counter() - started) / (20 * len(OPERATIONS)))
+        finally:
+            redis.close()
+            await upstream.close()
+        rows[f"response cache {'on' if response_cache == 'true' else 'off'}"] = (
+            f"{sorted(rounds)[2] * 1000:.2f} ms a request"
+        )
+    return table("Healthy Redis: warm operations one after the other", rows)
+
+
+SCENARIOS = ("redis-killed", "redis-hung", "flood", "stale", "redis-tier")
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -484,6 +523,8 @@ async def run(args: argparse.Namespace) -> None:
                 report = await redis_lost("hung", args, tmp)
             elif scenario == "flood":
                 report = await flood(args, tmp)
+            elif scenario == "redis-tier":
+                report = await redis_tier(args, tmp)
             else:
                 report = await stale(args, tmp)
             print(report, flush=True)
