@@ -296,7 +296,8 @@ class RedisTokenBucket:
 
         try:
             if self._local is not None:
-                await self._eval("spend", self._spent_apart)  # back: charge what was spent
+                # back: charge what was spent apart to the shared bucket
+                _, self._last_level, _ = await self._eval("spend", self._spent_apart)
                 spent, self._spent_apart, self._local = self._spent_apart, 0.0, None
                 log.info(
                     "Redis quota reachable again: the LL2 budget is shared again "
