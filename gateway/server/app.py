@@ -8,8 +8,11 @@ from aiohttp import web
 
 from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
+from gateway.server.compression import compression_middleware
 from gateway.server.cors import cors_middleware
+from gateway.server.graphiql.page import ASSETS_PATH, GraphiQLPage
 from gateway.server.lifecycle import upstream_context
+from gateway.server.persisted import PersistedDocuments, persisted_context
 from gateway.server.state import APP_STATE, AppState
 from gateway.server.view import GatewayView
 from gateway.settings import Settings
@@ -36,14 +39,26 @@ async def _freeze(app: web.Application) -> None:
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
     app = web.Application(
-        middlewares=[cors_middleware(settings.cors_origins)],
+        middlewares=[cors_middleware(settings.cors_origins), compression_middleware()],
         client_max_size=max_body_bytes(settings),
     )
     state = AppState(settings)
     app[APP_STATE] = state
+    documents = PersistedDocuments.from_settings(settings)  # a bad manifest stops the start
     app.cleanup_ctx.append(upstream_context)
+    app.cleanup_ctx.append(persisted_context(documents, settings))
     app.on_startup.append(_freeze)  # after the upstream context: its snapshot is loaded
-    view = GatewayView(schema, graphql_ide="graphiql" if settings.graphiql else None, state=state)
+    graphiql = GraphiQLPage() if settings.graphiql else None
+    view = GatewayView(
+        schema,
+        graphql_ide="graphiql" if graphiql else None,
+        state=state,
+        documents=documents,
+        graphiql=graphiql,
+    )
     app.router.add_route("*", "/graphql", view)
+    if graphiql is not None:
+        graphiql.warn_if_online()
+        app.router.add_get(f"/{ASSETS_PATH}{{path:.+}}", graphiql.asset)
     app.router.add_get("/healthz", _healthz)
     return app
