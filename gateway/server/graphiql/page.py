@@ -8,11 +8,12 @@ not matching the page's hash stays on the CDN (the fallback), and the gateway
 says so once at start.  The browser checks the SRI hashes in both cases.
 
 Assets are immutable (their URL names their version): served with a year of
-``Cache-Control`` and gzipped once, at start.
+``Cache-Control``, read once per process and gzipped on first request.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import logging
 import mimetypes
@@ -38,11 +39,32 @@ _CDN: Final = "https://unpkg.com/"
 _TAG = re.compile(r'(src|href)="https://unpkg\.com/([^"]+)"(\s+)integrity="([^"]+)"')
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Asset:
     body: bytes
-    gzipped: bytes
     content_type: str
+    _gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        """The body gzipped, made on first use (3.5 MB of JavaScript take a second)."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, 6, mtime=0)
+        return self._gzipped
+
+
+@functools.lru_cache(maxsize=32)
+def _load(static: Path, path: str, integrity: str) -> _Asset | None:
+    """One asset, if present and matching its SRI hash; read once per process."""
+    file = static / path
+    if not file.is_file():
+        return None
+    body = file.read_bytes()
+    if sri(body, integrity.partition("-")[0]) != integrity:
+        log.warning("GraphiQL asset %s does not match its SRI hash: left to the CDN", path)
+        return None
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return _Asset(body, content_type)
 
 
 class GraphiQLPage:
@@ -54,7 +76,7 @@ class GraphiQLPage:
 
         def local(match: re.Match[str]) -> str:
             attribute, path, space, integrity = match.groups()
-            asset = self._load(static, path, integrity)
+            asset = _load(static, path, integrity)
             if asset is None:
                 self.remote.append(path)
                 return match.group(0)
@@ -62,18 +84,6 @@ class GraphiQLPage:
             return f'{attribute}="{ASSETS_PATH}{path}"{space}integrity="{integrity}"'
 
         self.html = _TAG.sub(local, html if html is not None else get_graphql_ide_html("graphiql"))
-
-    @staticmethod
-    def _load(static: Path, path: str, integrity: str) -> _Asset | None:
-        file = static / path
-        if not file.is_file():
-            return None
-        body = file.read_bytes()
-        if sri(body, integrity.partition("-")[0]) != integrity:
-            log.warning("GraphiQL asset %s does not match its SRI hash: left to the CDN", path)
-            return None
-        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return _Asset(body, gzip.compress(body, 9, mtime=0), content_type)
 
     @property
     def offline(self) -> bool:
