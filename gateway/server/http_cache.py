@@ -44,6 +44,9 @@ def validity(data_json: bytes, media_type: str, fresh_for: float) -> Validity:
 
 def add_vary(headers: CIMultiDict[str], *names: str) -> None:
     """Add ``names`` to the ``Vary`` header, keeping what is there."""
+    if "Vary" not in headers:
+        headers["Vary"] = ", ".join(names)
+        return
     present = [v.strip() for v in headers.get("Vary", "").split(",") if v.strip()]
     known = {v.lower() for v in present}
     present += [n for n in names if n.lower() not in known]

@@ -11,6 +11,7 @@ neither type (``*/*``, ``text/plain``), gets ``application/json``; a tie goes to
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "negotiate"]
@@ -30,6 +31,7 @@ def _quality(params: list[str]) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=128)
 def negotiate(accept: str | None) -> str:
     """The media type of the answer to a request with this ``Accept`` header."""
     if not accept:

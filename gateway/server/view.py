@@ -109,8 +109,9 @@ async def _operation(
             "operationName": params.get("operationName"),
             "variables": variables,
             "extensions": extensions,
-            "documentId": document_id_of(params),
         }
+        if "documentId" in params or "doc_id" in params:
+            payload["documentId"] = document_id_of(params)
     elif request.method != "POST" or request.content_type != "application/json":
         return None
     else:
@@ -123,19 +124,21 @@ async def _operation(
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
         return None
-    try:
-        query = await documents.resolve(
-            payload.get("query"), payload.get("extensions"), document_id_of(payload)
-        )
-    except PersistedQueryError:
-        return None
-    if query is None:
+    query = payload.get("query")
+    extensions, document_id = payload.get("extensions"), document_id_of(payload)
+    if extensions is not None or document_id is not None or documents.only:
+        try:
+            query = await documents.resolve(query, extensions, document_id)
+        except PersistedQueryError:
+            return None
+    if not isinstance(query, str):
         return None
     return query, payload.get("operationName"), variables
 
 
 def _is_websocket(request: web.Request) -> bool:
-    return request.headers.get("Upgrade", "").lower() == "websocket"
+    upgrade = request.headers.get("Upgrade")
+    return upgrade is not None and upgrade.lower() == "websocket"
 
 
 @dataclasses.dataclass
