@@ -40,7 +40,7 @@ _MEDIA = web.RequestKey("gateway_media", str)
 _SUB_RESPONSE = web.RequestKey("gateway_sub_response", web.Response)
 #: How a GET answer may be reused by HTTP caches, once known.
 _VALIDITY = web.RequestKey("gateway_validity", Validity)
-#: A batch's contexts, by ``id()`` of the result each produced.
+#: A batch's contexts and response-cache keys, by ``id()`` of the result each produced.
 _BATCH = web.RequestKey("gateway_batch", dict)
 
 
@@ -356,12 +356,19 @@ class GatewayView(GraphQLView[Context, None]):
             if cost <= settings.max_cost:  # over it alone: refused alone
                 spent += cost
             planned.append(resolved)
-        contexts: dict[int, Context] = {}
+        contexts: dict[int, tuple[Context, str | None]] = {}
         request[_BATCH] = contexts
+        responses = None if _explain(request) else self.state.responses
 
         async def run(item: GraphQLRequestData | ExecutionResult) -> ExecutionResult:
             if isinstance(item, ExecutionResult):
                 return item
+            key = None
+            if responses is not None and isinstance(item.query, str):
+                key = responses.key(item.query, item.operation_name, item.variables)
+                found = None if key is None else await responses.lookup(key)
+                if found is not None:
+                    return ExecutionResult(orjson.loads(found[0]), None, {"upstream": _HIT})
             context = self._context(request)
             try:
                 result = await GraphQLView.execute_single(
@@ -370,7 +377,7 @@ class GatewayView(GraphQLView[Context, None]):
             except HTTPException as exc:  # an operation name not found, no query...
                 error = GraphQLError(exc.reason, extensions={"code": "BAD_REQUEST"})
                 return PreExecutionError(data=None, errors=[error])
-            contexts[id(result)] = context
+            contexts[id(result)] = (context, key)
             return result
 
         return list(await asyncio.gather(*(run(item) for item in planned)))
@@ -393,7 +400,10 @@ class GatewayView(GraphQLView[Context, None]):
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         batch = request.get(_BATCH)
-        context = request.get(_CONTEXT) if batch is None else batch.get(id(result))
+        if batch is None:
+            context, key = request.get(_CONTEXT), request.get(_RESPONSE_KEY)
+        else:
+            context, key = batch.get(id(result), (None, None))
         media = request[_MEDIA]
         errors: list[object] = [format_error(e) for e in result.errors or ()]
         body: GraphQLHTTPResponse = {}
@@ -406,23 +416,26 @@ class GatewayView(GraphQLView[Context, None]):
         extensions = dict(result.extensions or {})
         if context is not None:
             extensions.update(context.extensions())
-            if batch is None:
-                if request.get(_RESPONSE_KEY) is not None:
-                    extensions["upstream"]["responseCache"] = "miss"
-                await self._reuse(request, context, result, bool(errors))
+            if key is not None:
+                extensions["upstream"]["responseCache"] = "miss"
+            await self._reuse(request, context, key, result, bool(errors))
         if extensions:
             body["extensions"] = extensions
         return body
 
     async def _reuse(
-        self, request: web.Request, context: Context, result: ExecutionResult, failed: bool
+        self,
+        request: web.Request,
+        context: Context,
+        key: str | None,
+        result: ExecutionResult,
+        failed: bool,
     ) -> None:
         """Keep the answer for the response cache and mark it for HTTP caches, if it may
         be served again."""
         tally = context.session.tally
         if failed or result.data is None or context.explain or tally.volatile or tally.stale:
             return
-        key = request.get(_RESPONSE_KEY)
         responses = self.state.responses
         get = request.method == "GET"
         if not get and (key is None or responses is None):

@@ -306,3 +306,20 @@ async def test_websocket_upgrades_get_a_clean_400(
     )
     assert r.status == 400 and b"no subscriptions" in body and b'"BAD_REQUEST"' in body
     assert "Traceback" not in caplog.text
+
+
+async def test_batch_operations_share_the_response_cache(gateway: Gateway) -> None:
+    single = await gateway.query(AGENCY)
+    assert single.body["extensions"]["upstream"]["responseCache"] == "miss"
+    flight = '{ spacecraftFlight(id: "671") { destination } }'
+    batch = await gateway.request("POST", "/graphql", json=[{"query": AGENCY}, {"query": flight}])
+    caches = [item["extensions"]["upstream"]["responseCache"] for item in batch.body]
+    assert caches == ["hit", "miss"] and batch.body[0]["data"] == NASA
+    calls = len(gateway.upstream_calls())
+    again = await gateway.query(flight)
+    assert again.body["extensions"]["upstream"]["responseCache"] == "hit"
+    assert len(gateway.upstream_calls()) == calls
+    explained = await gateway.request(
+        "POST", "/graphql", json=[{"query": AGENCY}], headers={"X-Explain": "1"}
+    )
+    assert "responseCache" not in explained.body[0]["extensions"]["upstream"]
