@@ -192,3 +192,13 @@ def test_a_manifest_that_is_neither_format_stops_the_start(tmp_path: Path) -> No
 
     with pytest.raises(ValueError, match="persisted_documents"):
         Settings(persisted_only=True)
+
+
+def test_the_cli_refuses_a_broken_manifest_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway.cli import main
+
+    assert main(["serve", "--persisted-documents", str(tmp_path / "absent.json")]) == 2
+    assert "bad setting: cannot read the persisted documents" in capsys.readouterr().err
+    assert main(["serve", "--persisted-only", "true"]) == 2
