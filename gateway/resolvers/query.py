@@ -31,7 +31,10 @@ from gateway.types.station import (
 __all__ = ["Query"]
 
 
-@strawberry.type
+@strawberry.type(
+    description="The entry points: per LL2 resource, one object by LL2 id and a page of its "
+    "list; any object by global id (`node`, `nodes`); the gateway's use of LL2."
+)
 class Query:
     spacecraft = lookup("spacecraft", Spacecraft, "A spacecraft by LL2 id, or null.")
     spacecrafts = listing(

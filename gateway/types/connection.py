@@ -49,23 +49,42 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more items follow this page: paging forward, within the window "
+        "`before` ends; paging backward (`last`), anywhere in the list."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page: paging backward (`last`), within "
+        "the window `after` starts; paging forward, anywhere in the list."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first item (null for an empty page): pass it "
+        "as `before` for the page before."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item (null for an empty page): pass it "
+        "as `after` for the next page."
+    )
 
 
 @strawberry.type(description="An item of a page, with the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Where this item sits: pass it as `after` or `before` to page from here."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list: Relay's connection over LL2's pagination.")
 class Connection(Generic[T]):
-    total_count: int = strawberry.field(description="How many items the whole list has.")
-    page_info: PageInfo
-    edges: list[Edge[T]]
+    total_count: int = strawberry.field(
+        description="How many items the whole list has (its filters and search applied)."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Where the page sits: whether more items lie on either side, and its "
+        "first and last cursors."
+    )
+    edges: list[Edge[T]] = strawberry.field(description="The page's items, each with its cursor.")
 
     @strawberry.field(description="The page's items, without cursors.")
     def nodes(self) -> list[T]:

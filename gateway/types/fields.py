@@ -70,6 +70,10 @@ Search = Annotated[
     strawberry.argument(description="LL2's free-text search over this list's search fields."),
 ]
 
+LL2Id = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The LL2 id (the object's `id`; LL2 numbers each type apart)."),
+]
 NodeId = Annotated[
     strawberry.ID, strawberry.argument(description="A `globalId`, as any object's gives it.")
 ]
@@ -77,6 +81,12 @@ NodeIds = Annotated[
     list[strawberry.ID],
     strawberry.argument(description="Up to 100 `globalId`s, as objects give them."),
 ]
+
+_ORDERING = strawberry.argument(
+    description="Sort keys, the first deciding first (LL2 `ordering`); LL2's own order when "
+    "left out."
+)
+_FILTER = strawberry.argument(description="LL2's filters on this list; all given must match.")
 
 _KW = inspect.Parameter.KEYWORD_ONLY
 
@@ -102,7 +112,7 @@ def lookup(resource: str, node: Any, description: str) -> Any:
     async def resolve(root: object, *, info: GatewayInfo, id: strawberry.ID) -> Any:
         return await info.context.data.one(info, resource, checked_id(resource, id))
 
-    params = [_param("info", GatewayInfo), _param("id", strawberry.ID)]
+    params = [_param("info", GatewayInfo), _param("id", LL2Id)]
     return _field(resolve, params, node | None, description)
 
 
@@ -137,9 +147,9 @@ def listing(
     if search:
         params.append(_param("search", Search, None))
     if ordering is not None:
-        params.append(_param("ordering", list[ordering] | None, None))
+        params.append(_param("ordering", Annotated[list[ordering] | None, _ORDERING], None))
     if filter is not None:
-        params.append(_param("filter", filter | None, None))
+        params.append(_param("filter", Annotated[filter | None, _FILTER], None))
     # Nullable: a page LL2 fails to give nulls itself, not its siblings.
     return _field(resolve, params, Connection[node] | None, description)
 
