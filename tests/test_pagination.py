@@ -73,6 +73,13 @@ async def test_last_alone_is_the_end_of_the_list(gateway: Gateway) -> None:
     assert offsets == ["0", str(total - 3)]
 
 
+async def test_last_zero_alone_costs_one_call_for_the_count(gateway: Gateway) -> None:
+    c = await page(gateway, "last: 0")
+    assert c["edges"] == [] and c["totalCount"] > 0
+    assert c["pageInfo"]["hasPreviousPage"] is True and c["pageInfo"]["hasNextPage"] is False
+    assert len(gateway.upstream_calls()) == 1
+
+
 async def test_last_alone_on_a_short_list_is_one_call(gateway: Gateway) -> None:
     c = await page(gateway, "last: 20", "spacecraftFamilies")
     assert c["totalCount"] == len(c["edges"]) <= 20

@@ -119,10 +119,13 @@ class RequestLoader:
         version = self.session.version
         whole = version.is_whole(resource, mode)
         page = await self._page(resource, query, mode, whole)
-        if query.from_end and page.count - query.offset > query.first:
-            # `last` without `before`: the end of the list lies beyond the first answer
-            query = query.ending(page.count)
-            page = await self._page(resource, query, mode, whole)
+        if query.from_end:
+            # `last` without `before`: the end of the list may lie beyond the first answer
+            ending = query.ending(page.count)
+            if ending.offset != query.offset:
+                query = ending
+                if query.first:  # `last: 0` needed LL2's count only
+                    page = await self._page(resource, query, mode, whole)
         items = [self.store.entity(cls, item, complete=whole) for item in page.results]
         items = items[: query.first]
         if not whole:

@@ -156,7 +156,10 @@ def listing(
 
 def _node_types() -> dict[str, type[Entity]]:
     """GraphQL type name -> entity class, for every Node type."""
-    return {cls.__strawberry_definition__.name: cls for cls in Entity.registry.values()}  # type: ignore[attr-defined]
+    found: dict[str, type[Entity]] = {}
+    for cls in Entity.registry.values():
+        found[cls.__strawberry_definition__.name] = cls  # type: ignore[attr-defined]
+    return found
 
 
 def _node_target(global_id: str, types: dict[str, type[Entity]], argument: str) -> tuple[str, str]:
