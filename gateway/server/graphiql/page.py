@@ -13,7 +13,6 @@ Assets are immutable (their URL names their version): served with a year of
 
 from __future__ import annotations
 
-import functools
 import gzip
 import logging
 import mimetypes
@@ -53,9 +52,15 @@ class _Asset:
         return self._gzipped
 
 
-@functools.lru_cache(maxsize=32)
+_LOADED: dict[tuple[Path, str, str], _Asset] = {}
+
+
 def _load(static: Path, path: str, integrity: str) -> _Asset | None:
-    """One asset, if present and matching its SRI hash; read once per process."""
+    """One asset, if present and matching its SRI hash; read once per process (a missing
+    one is looked for again by the next app: it may have been fetched meanwhile)."""
+    found = _LOADED.get((static, path, integrity))
+    if found is not None:
+        return found
     file = static / path
     if not file.is_file():
         return None
@@ -64,7 +69,8 @@ def _load(static: Path, path: str, integrity: str) -> _Asset | None:
         log.warning("GraphiQL asset %s does not match its SRI hash: left to the CDN", path)
         return None
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    return _Asset(body, content_type)
+    asset = _LOADED[static, path, integrity] = _Asset(body, content_type)
+    return asset
 
 
 class GraphiQLPage:
