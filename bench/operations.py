@@ -32,12 +32,11 @@ OPERATIONS: dict[str, str] = {
               flightVehicleChaser { spacecraft { name
                 spacecraftConfig { name agency { name } } } } } }
             activeDockingEvents { docking flightVehicleChaser { launch { name } } } } }""",
-    "iss_ports_and_crew": """
+    "iss_ports": """
         { spaceStation(id: "4") {
             name onboardCrew dockedVehicles activeExpeditions { name start }
             dockingLocation { name currentlyDocked { docking flightVehicleChaser {
-              spacecraft { name } launch { name net }
-              launchCrew { role { role } astronaut { name agency { abbrev } } } } } } } }""",
+              spacecraft { name } launch { name net } } } } } }""",
     "spacecraft_page_agency_descriptions": """
         { spacecrafts(first: 20) { totalCount nodes { name
             spacecraftConfig { name agency { name description } } } } }""",

@@ -37,6 +37,10 @@ def _serve(args: argparse.Namespace) -> int:
     overrides = {f.name: getattr(args, f.name) for f in fields(Settings)}
     try:
         settings = Settings.from_env(**overrides)
+        if settings.persisted_documents:  # a broken manifest stops the start, said plainly
+            from gateway.server.persisted import load_manifest
+
+            load_manifest(settings.persisted_documents)
     except ValueError as exc:
         print(f"ll2-gateway: bad setting: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
 from gateway.resolvers.query import Query
 from gateway.types.base import read_field
+from gateway.types.descriptions import describe
 from gateway.types.resolving import GatewayInfo
 from gateway.types.scalars import SCALAR_MAP
 
@@ -25,7 +26,7 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return GatewaySchema(
+    built = GatewaySchema(
         query=Query,
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP, info_class=GatewayInfo, default_resolver=read_field
@@ -37,6 +38,8 @@ def build_schema() -> strawberry.Schema:
             lambda: ValidationCache(maxsize=256),
         ],
     )
+    describe(built._schema)  # what LL2's fields mean, for GraphiQL's docs
+    return built
 
 
 schema = build_schema()

@@ -217,6 +217,30 @@ class Settings:
         "(OTLP/HTTP by default).",
         False,
     )
+    apq: bool = _setting(
+        "GATEWAY_APQ",
+        "Automatic persisted queries (Apollo's protocol): a client may send the SHA-256 "
+        "of a document it registered before instead of the document (true/false).",
+        True,
+    )
+    persisted_documents: str | None = _setting(
+        "GATEWAY_PERSISTED_DOCUMENTS",
+        "Path of a persisted-query manifest read at start (Apollo's "
+        "persisted-query-manifest.json or Relay's {id: text} JSON): clients may send "
+        "these documents by id.",
+    )
+    persisted_only: bool = _setting(
+        "GATEWAY_PERSISTED_ONLY",
+        "Trusted documents: run only the documents of `--persisted-documents` (by id or "
+        "by text), refuse anything else (true/false).",
+        False,
+    )
+    max_batch: int = _setting(
+        "GATEWAY_MAX_BATCH",
+        "Most operations in one batched POST (a JSON array); each is limited as if it came "
+        "alone and their costs together stay under `--max-cost`. 0 turns batching off.",
+        10,
+    )
 
     def __post_init__(self) -> None:
         for name in _POSITIVE:
@@ -230,6 +254,10 @@ class Settings:
             raise ValueError(
                 f"workers must be a whole number from 1, or auto; got {self.workers!r}"
             )
+        if self.persisted_only and not self.persisted_documents:
+            raise ValueError("persisted_only needs persisted_documents: the manifest to allow")
+        if self.max_batch < 0:
+            raise ValueError(f"max_batch must be 0 or more, got {self.max_batch}")
         named = version_in_url(self.upstream)
         if self.upstream_version is not None:
             if self.upstream_version not in UPSTREAM_VERSIONS:

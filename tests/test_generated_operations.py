@@ -2,7 +2,8 @@
 
 Operations are drawn from the schema itself (graphql-core's view of the Strawberry
 schema).  *Valid* ones select real fields with arguments of the right types, bad
-values included (``first: 1000``, malformed cursors, unknown ids, odd text);
+values included (``first: 1000``, malformed cursors, unknown and malformed global ids,
+odd text); fields returning the ``Node`` interface select through inline fragments;
 *invalid* ones add unknown fields and arguments, wrong argument and variable types,
 syntax damage, huge nesting, too many aliases or tokens, costly pages, broken
 fragments and garbage.  One gateway over the offline LL2 serves every example; each
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -44,6 +46,7 @@ from hypothesis import strategies as st
 from gateway.offline import start_offline_upstream
 from gateway.schema import schema as gateway_schema
 from gateway.types.connection import encode_cursor
+from gateway.types.node import encode_global_id
 from tests.harness import Gateway
 
 KNOWN_CODES = frozenset(
@@ -121,6 +124,22 @@ ODD_TEXT = [
     "\x00",
     "é",
     "a\ud800b",
+]
+
+
+BAD_GLOBAL_IDS = [
+    "",
+    "x",
+    "Spacecraft:602",
+    "U3BhY2VjcmFmdDo2MDI",  # unpadded
+    encode_global_id("Spacecraft", ""),
+    encode_global_id("Spacecraft", "abc"),
+    encode_global_id("Spacecraft", "²"),
+    encode_global_id("Nope", "1"),
+    encode_global_id("Image", "1"),
+    encode_global_id("", "1"),
+    b64("Spacecraft:602"),  # urlsafe, not the standard alphabet: same here
+    "%%%",
 ]
 
 
@@ -206,9 +225,10 @@ class Builder:
         if isinstance(tp, GraphQLList):
             if depth < 2 and self.chance(2):
                 return [
-                    self.value(tp.of_type, arg, depth + 1) for _ in range(draw(st.integers(0, 3)))
+                    self.value(tp.of_type, arg, depth + 1, owner)
+                    for _ in range(draw(st.integers(0, 3)))
                 ]
-            return self.value(tp.of_type, arg, depth + 1)  # input coercion wraps it
+            return self.value(tp.of_type, arg, depth + 1, owner)  # input coercion wraps it
         if isinstance(tp, GraphQLEnumType):
             return EnumName(draw(st.sampled_from(sorted(tp.values))))
         if isinstance(tp, GraphQLInputObjectType):
@@ -219,11 +239,17 @@ class Builder:
             return {n: self.value(tp.fields[n].type, n, depth + 1) for n in chosen}
         name = getattr(tp, "name", "")
         if name == "Int":
-            if arg == "first":
+            if arg in ("first", "last"):
                 if self.chance(6):
                     return draw(st.sampled_from([-1, 101, 1000, 2**31 - 1, -(2**31)]))
                 return draw(st.integers(0, 3))
             return draw(st.one_of(st.integers(-5, 3000), st.sampled_from([-(2**31), 2**31 - 1])))
+        if name == "ID" and arg in ("id", "ids") and owner == "Node":
+            if self.chance(3):
+                return draw(st.sampled_from(BAD_GLOBAL_IDS))
+            typename = draw(st.sampled_from(sorted(REAL_IDS) or ["Spacecraft"]))
+            real = REAL_IDS.get(typename) or ["602"]
+            return encode_global_id(typename, draw(st.sampled_from([*real, "999999"])))
         if name == "ID":
             real = REAL_IDS.get(owner)
             if real and not self.chance(4):
@@ -233,7 +259,7 @@ class Builder:
             )
         if name == "Boolean":
             return draw(st.booleans())
-        if arg == "after":
+        if arg in ("after", "before"):
             if self.chance(2):
                 return encode_cursor(draw(st.integers(0, 60)))
             return draw(
@@ -267,19 +293,23 @@ class Builder:
     def arguments(
         self, fld: GraphQLField, path: tuple[str, ...], connection: bool
     ) -> tuple[str, int | None]:
-        """The argument list's text and the `first` it passes (None: left out)."""
+        """The argument list's text and the `first` or `last` it passes (None: left out)."""
         parts: list[str] = []
         first: int | None = None
         for name, arg in sorted(fld.args.items()):
             required = isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
-            if not required and not (name == "first" and self.chance(2)) and not self.chance(4):
+            if (
+                not required
+                and not (name in ("first", "last") and self.chance(2))
+                and not self.chance(4)
+            ):
                 continue
             if self.invalid and self.chance(5):
                 value = self.wrong_value()
             else:
                 value = self.value(arg.type, name, owner=get_named_type(fld.type).name)
-            if name == "first" and isinstance(value, int) and not isinstance(value, bool):
-                first = value
+            if name in ("first", "last") and isinstance(value, int) and not isinstance(value, bool):
+                first = value if first is None else max(first, value)
             via_variable = self.chance(3)
             if via_variable:
                 var = self.fresh("v")
@@ -294,11 +324,23 @@ class Builder:
 
     # selections
 
-    def selection(self, tp: GraphQLObjectType, path: tuple[str, ...], depth: int, mult: int) -> str:
+    def selection(
+        self,
+        tp: GraphQLObjectType | GraphQLInterfaceType,
+        path: tuple[str, ...],
+        depth: int,
+        mult: int,
+    ) -> str:
         draw = self.draw
         names = sorted(tp.fields)
         chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
         parts = [p for p in (self.field(tp, n, path, depth, mult) for n in chosen) if p]
+        if isinstance(tp, GraphQLInterfaceType):  # select each kind through a fragment
+            kinds = sorted(t.name for t in SCHEMA.get_possible_types(tp))
+            for kind in draw(st.lists(st.sampled_from(kinds), max_size=3, unique=True)):
+                impl = SCHEMA.get_type(kind)
+                assert isinstance(impl, GraphQLObjectType)
+                parts.append(f"... on {kind} {self.selection(impl, path, depth, mult)}")
         if self.chance(8):
             parts.append("__typename")
         if self.invalid and self.chance(6):
@@ -318,7 +360,12 @@ class Builder:
         return f"{{ {body} }}"
 
     def field(
-        self, parent: GraphQLObjectType, name: str, path: tuple[str, ...], depth: int, mult: int
+        self,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        name: str,
+        path: tuple[str, ...],
+        depth: int,
+        mult: int,
     ) -> str | None:
         fld = parent.fields[name]
         named = get_named_type(fld.type)
@@ -331,7 +378,7 @@ class Builder:
         if is_leaf_type(named):
             args = self.arguments(fld, here, connection=False)[0] if fld.args else ""
             return f"{alias}{name}{args}"
-        assert isinstance(named, GraphQLObjectType)
+        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         connection = is_connection(named)
         page_items = is_connection(parent)
         is_list = isinstance(get_nullable_type(fld.type), GraphQLList)

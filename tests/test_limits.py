@@ -319,6 +319,15 @@ async def test_cost_model_worked_example(upstream: RunningUpstream) -> None:
             1 + 2 + 20 + 1 + 3 + 30,
         ),
         ('{ __type(name: "Agency") { fields { args { name } } } }', 110),
+        ("{ agencies(last: 5) { nodes { id } } }", 6),  # `last` counts as `first` does
+        ("{ agencies(first: null) { nodes { id } } }", 11),
+        ('{ node(id: "QWdlbmN5OjEyMQ==") { globalId } }', 1),  # a root call
+        ('{ nodes(ids: ["QWdlbmN5OjEyMQ==", "QWdlbmN5OjQ0"]) { globalId } }', 1 + 2),
+        (
+            '{ nodes(ids: ["QWdlbmN5OjEyMQ==", "QWdlbmN5OjQ0", "QWdlbmN5OjE="]) {'
+            " ... on Agency { spacecraftList { name } } } }",
+            1 + 3 + 3 + 3 * 10,
+        ),
     ],
 )
 async def test_cost_model(upstream: RunningUpstream, query: str, cost: int) -> None:

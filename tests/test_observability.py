@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import time
 from typing import Any
 
 import aiohttp
@@ -315,8 +316,10 @@ async def test_workers_add_up_in_one_scrape(upstream: RunningUpstream) -> None:
         connector = aiohttp.TCPConnector(force_close=True)  # spread over the workers
         async with aiohttp.ClientSession(connector=connector) as http:
             sent = 0
-            # Each worker has its own cache: its first answer costs one LL2 call.
-            while len(upstream.state.log) < 2 and sent < 200:
+            # Each worker has its own cache: its first answer costs one LL2 call. The
+            # second worker may still be starting (the port answers once one listens).
+            deadline = time.monotonic() + 30
+            while len(upstream.state.log) < 2 and time.monotonic() < deadline:
                 async with http.post(f"{url}/graphql", json={"query": AGENCY}) as response:
                     assert response.status == 200
                 sent += 1

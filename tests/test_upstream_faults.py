@@ -134,10 +134,11 @@ async def test_latency_past_the_request_timeout_still_answers(
     upstream: RunningUpstream, start: StartGateway
 ) -> None:
     gw = await start(request_timeout=0.4)
-    upstream.state.faults.add("latency", delay=1.0, path="spacecraft/")
+    upstream.state.faults.add("latency", delay=3.0, path="spacecraft/")
     started = time.monotonic()
     r = await gw.query(QUERY)
-    assert time.monotonic() - started < 1.0, "the request outlived its deadline"
+    # 0.4 s deadline, 3 s of LL2 latency: well under 3 s, even on a loaded machine
+    assert time.monotonic() - started < 2.5, "the request waited for LL2, past its deadline"
     assert "UPSTREAM_TIMEOUT" in r.codes
     if r.status == 200:  # partial: the fast sibling stands
         assert r.data["agency"] == {"name": "SpaceX"}

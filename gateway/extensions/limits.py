@@ -34,18 +34,20 @@ The cost model
 Each field is resolved ``m`` times, ``m`` being the product of the sizes of the
 lists above it (the root's fields: ``m = 1``).  The size ``n`` of a field is
 
-* for a connection (a field returning ``...Connection``): its ``first`` argument
-  (a literal, a variable from the request's variables, the variable's default, else
-  the argument's default, else 10); its ``edges`` and ``nodes`` are the same items
-  and multiply by nothing more;
-* for any other list: its ``first`` argument if it has one, else 10;
+* for a connection (a field returning ``...Connection``): its ``first`` or ``last``
+  argument (a literal, a variable from the request's variables, the variable's
+  default, else the argument's default, else 10); its ``edges`` and ``nodes`` are the
+  same items and multiply by nothing more;
+* for any other list: its ``first`` argument if it has one, the number of its
+  ``ids`` (``nodes(ids:)``), else 10;
 * 1 for anything else.
 
 The cost is the sum over the operation's fields (fragments expanded) of
 
 * ``m * n`` for each connection and list: the items it may return, and
-* ``m`` for each field that needs an LL2 call: a root field returning an entity or
-  a connection, a connection anywhere, and a relation to another entity (the
+* ``m`` for each field that needs an LL2 call: a root field returning an entity (or
+  a Relay ``Node``) or a connection, a connection anywhere, and a relation to another
+  entity (the
   fields made by :func:`gateway.types.base.related`, whose completion may fetch).
 
 So ``{ agencies(first: 20) { nodes { name spacecraftList { name } } } }`` costs
@@ -76,6 +78,7 @@ from graphql import (
     GraphQLSyntaxError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     Source,
     TokenKind,
@@ -90,6 +93,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.settings import Settings
 from gateway.types.base import Entity
+from gateway.types.node import Node
 
 if TYPE_CHECKING:
     from graphql import DocumentNode, GraphQLField, GraphQLNamedType, SelectionSetNode
@@ -299,7 +303,7 @@ def _is_connection(tp: GraphQLNamedType) -> bool:
 def _is_entity(tp: GraphQLNamedType) -> bool:
     definition = tp.extensions.get("strawberry-definition") if tp.extensions else None
     origin = getattr(definition, "origin", None)
-    return isinstance(origin, type) and issubclass(origin, Entity)
+    return isinstance(origin, type) and issubclass(origin, Entity | Node)
 
 
 def _is_relation(field: GraphQLField) -> bool:
@@ -364,26 +368,44 @@ def _first(
     variables: Mapping[str, Any],
     defaults: Mapping[str, int],
 ) -> int:
+    """The size ``first`` or ``last`` (whichever is given, the larger if both) asks."""
+    given: list[int] = []
     for argument in node.arguments or ():
-        if argument.name.value != "first":
+        if argument.name.value not in ("first", "last"):
             continue
         value = argument.value
         if isinstance(value, IntValueNode):
-            return int(value.value)
-        if isinstance(value, VariableNode):
+            given.append(int(value.value))
+        elif isinstance(value, VariableNode):
             name = value.name.value
             if name in variables:
                 count = _as_count(variables[name])
                 if count is not None:
-                    return count
+                    given.append(count)
             elif name in defaults:
-                return defaults[name]
-        break
+                given.append(defaults[name])
+    if given:
+        return max(given)
     declared = field.args.get("first")
     if declared is not None:
         count = _as_count(declared.default_value)
         if count is not None:
             return count
+    return DEFAULT_LIST_SIZE
+
+
+def _ids(node: FieldNode, variables: Mapping[str, Any]) -> int:
+    """How many ids an ``ids`` argument passes (a list, a variable, or one id)."""
+    for argument in node.arguments or ():
+        if argument.name.value != "ids":
+            continue
+        value = argument.value
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        if isinstance(value, VariableNode):
+            passed = variables.get(value.name.value)
+            return len(passed) if isinstance(passed, list) else 1
+        return 1  # input coercion makes one id a list of one
     return DEFAULT_LIST_SIZE
 
 
@@ -429,6 +451,8 @@ def _local_cost(
                 if info.kind == _CONNECTION or info.kind == _LIST:
                     if info.kind == _CONNECTION or "first" in field.args:
                         size = max(0, _first(node, field, variables, defaults))
+                    elif "ids" in field.args:
+                        size = _ids(node, variables)
                     else:
                         size = DEFAULT_LIST_SIZE
                     cost += multiplier * size

@@ -21,7 +21,7 @@ from gateway.types.connection import Connection
 from gateway.types.listing import ListQuery
 from gateway.types.resolving import GatewayInfo
 from gateway.types.store import EntityStore
-from gateway.upstream.session import UpstreamSession
+from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["RequestLoader"]
 
@@ -137,24 +137,42 @@ class RequestLoader:
         if mode_key not in self._modes:
             self._modes[mode_key] = lightest_list_mode(resource, nodes, info.fragments)
         mode = self._modes[mode_key]
-        params = query.page_params()
-        if mode is not None:
-            params["mode"] = mode
         version = self.session.version
         whole = version.is_whole(resource, mode)
-        params = version.map_params(resource, params)
-        known = self.session.known_count(resource, params)
-        if known is not None and query.offset >= known:  # past the end: empty, no call
-            return Connection.from_page([], offset=query.offset, total=known)
-        self.session.plan(1)
-        page = await self.session.page(resource, params, whole=whole)
+        if query.from_end:
+            known = self.session.known_count(resource, self._params(resource, query, mode))
+            if known is not None:  # LL2 said lately how long the list is: straight to its end
+                query = query.ending(known)
+        page = await self._page(resource, query, mode, whole)
+        if query.from_end:
+            # `last` without `before`: the end of the list may lie beyond the first answer
+            ending = query.ending(page.count)
+            if ending.offset != query.offset:
+                query = ending
+                if query.first:  # `last: 0` needed LL2's count only
+                    page = await self._page(resource, query, mode, whole)
         items = [self.store.entity(cls, item, complete=whole) for item in page.results]
         items = items[: query.first]
         if not whole:
             needed = selected_keys(nodes, info.fragments, cls)
             needed -= absent_keys(cls, version.sent_keys(resource))
             await self._complete_items(cls, items, needed)
-        return Connection.from_page(items, offset=query.offset, total=page.count)
+        return Connection.from_page(items, query, page.count)
+
+    async def _page(self, resource: str, query: ListQuery, mode: str | None, whole: bool) -> Page:
+        params = self._params(resource, query, mode)
+        known = self.session.known_count(resource, params)
+        if known is not None and query.offset >= known:  # past the end: empty, no call
+            return Page(known, [])
+        self.session.plan(1)
+        return await self.session.page(resource, params, whole=whole)
+
+    def _params(self, resource: str, query: ListQuery, mode: str | None) -> dict[str, str]:
+        """The LL2 parameters of a page, in the upstream's version."""
+        params = query.page_params()
+        if mode is not None:
+            params["mode"] = mode
+        return self.session.version.map_params(resource, params)
 
     async def _complete_items(
         self, cls: type[Entity], items: list[Entity], needed: frozenset[str]

@@ -15,7 +15,7 @@ from gateway.types.config import (
     SpacecraftFamilyFilter,
     SpacecraftFamilyOrdering,
 )
-from gateway.types.fields import listing, lookup
+from gateway.types.fields import listing, lookup, node_lookup, nodes_lookup
 from gateway.types.flight import SpacecraftFlight, SpacecraftFlightFilter
 from gateway.types.spacecraft import Spacecraft, SpacecraftFilter, SpacecraftOrdering
 from gateway.types.station import (
@@ -31,7 +31,10 @@ from gateway.types.station import (
 __all__ = ["Query"]
 
 
-@strawberry.type
+@strawberry.type(
+    description="The entry points: per LL2 resource, one object by LL2 id and a page of its "
+    "list; any object by global id (`node`, `nodes`); the gateway's use of LL2."
+)
 class Query:
     spacecraft = lookup("spacecraft", Spacecraft, "A spacecraft by LL2 id, or null.")
     spacecrafts = listing(
@@ -118,6 +121,14 @@ class Query:
         "docking_locations",
         DockingLocation,
         "Docking locations, paged (LL2 `/config/docking_locations/`).",
+    )
+    node = node_lookup(
+        "Any object by its `globalId` (Relay's `node`), or null when LL2 has no such "
+        "object; it costs what the type's own root field costs."
+    )
+    nodes = nodes_lookup(
+        "Objects by their `globalId`s, in the order given, null where LL2 has none; "
+        "loaded together, as the same ids in separate `node` fields would be."
     )
     upstream_status = strawberry.field(
         resolver=upstream_status,

@@ -10,11 +10,14 @@ from aiohttp import web
 from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
 from gateway.server.bodies import body_middleware
+from gateway.server.compression import compression_middleware
 from gateway.server.cors import cors_middleware
+from gateway.server.graphiql.page import ASSETS_PATH, GraphiQLPage
 from gateway.server.health import READINESS, Readiness, readiness_context, readyz
 from gateway.server.lifecycle import upstream_context
 from gateway.server.metrics import METRICS, Metrics, metrics_context, metrics_handler
 from gateway.server.observe import observe_middleware
+from gateway.server.persisted import PersistedDocuments, persisted_context
 from gateway.server.state import APP_STATE, AppState
 from gateway.server.tracing import tracing_context
 from gateway.server.view import GatewayView
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         middlewares=[
             observe_middleware(settings, metrics),
             cors_middleware(settings.cors_origins),
+            compression_middleware(),
             body_middleware(settings.body_timeout, max_body_bytes(settings)),
         ],
         client_max_size=max_body_bytes(settings),
@@ -53,16 +57,28 @@ def create_app(settings: Settings | None = None) -> web.Application:
     state = AppState(settings)
     app[APP_STATE] = state
     app[READINESS] = Readiness(state)
+    documents = PersistedDocuments.from_settings(settings)  # a bad manifest stops the start
     app.cleanup_ctx.append(tracing_context)
     app.cleanup_ctx.append(upstream_context)
+    app.cleanup_ctx.append(persisted_context(documents, settings))
     app.cleanup_ctx.append(readiness_context)
     if metrics is not None:
         app[METRICS] = metrics
         app.cleanup_ctx.append(metrics_context)  # after the upstream context: it observes it
         app.router.add_get("/metrics", metrics_handler)
     app.on_startup.append(_freeze)  # after the upstream context: its snapshot is loaded
-    view = GatewayView(schema, graphql_ide="graphiql" if settings.graphiql else None, state=state)
+    graphiql = GraphiQLPage() if settings.graphiql else None
+    view = GatewayView(
+        schema,
+        graphql_ide="graphiql" if graphiql else None,
+        state=state,
+        documents=documents,
+        graphiql=graphiql,
+    )
     app.router.add_route("*", "/graphql", view)
+    if graphiql is not None:
+        graphiql.warn_if_online()
+        app.router.add_get(f"/{ASSETS_PATH}{{path:.+}}", graphiql.asset)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", readyz)
     return app

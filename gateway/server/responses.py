@@ -87,16 +87,22 @@ class ResponseCache:
 
     async def get(self, key: str) -> bytes | None:
         """The cached ``data`` (JSON), if still fresh."""
+        found = await self.lookup(key)
+        return None if found is None else found[0]
+
+    async def lookup(self, key: str) -> tuple[bytes, float] | None:
+        """The cached ``data`` (JSON) and the seconds it stays fresh, if still fresh."""
         entry = await self.cache.get(key)
         if entry is None or not entry.fresh:
             return None
-        return entry.value
+        return entry.value, entry.expires_at - entry.clock()
 
     async def put(self, key: str, data: Any, *, ttl: float) -> None:
+        """Keep ``data`` (or its JSON, as bytes) for ``ttl`` seconds."""
         if ttl <= 0:
             return
         try:
-            body = orjson.dumps(data)
+            body = data if isinstance(data, bytes) else orjson.dumps(data)
         except TypeError:  # a value orjson cannot write: keep nothing
             return
         await self.cache.set(key, body, ttl=ttl, stale_ttl=0.0)

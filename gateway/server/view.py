@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeGuard, cast
 
 import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, GraphQLSchema
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.types.execution import ExecutionResult
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from gateway.context import Context
 from gateway.extensions.limits import max_body_bytes
+from gateway.server.batching import BatchCosts, batch_too_costly, check_batch
 from gateway.server.errors import format_error, http_error_body
+from gateway.server.graphiql.page import GraphiQLPage
+from gateway.server.http_cache import Validity, apply_http_cache, validity
+from gateway.server.media import GRAPHQL_RESPONSE, negotiate
 from gateway.server.observation import (
     note_codes,
     note_context,
     note_operation,
     note_response_cache,
 )
+from gateway.server.persisted import PersistedDocuments, PersistedQueryError, document_id_of
 from gateway.server.state import AppState
 
 __all__ = ["GatewayView"]
@@ -31,6 +40,14 @@ __all__ = ["GatewayView"]
 _CONTEXT = web.RequestKey("gateway_context", Context)
 #: The response-cache key of the request's operation, when it has one.
 _RESPONSE_KEY = web.RequestKey("gateway_response_key", str)
+#: The media type the answer is sent as (``media.negotiate``).
+_MEDIA = web.RequestKey("gateway_media", str)
+#: The response Strawberry fills in (its status is set from the result).
+_SUB_RESPONSE = web.RequestKey("gateway_sub_response", web.Response)
+#: How a GET answer may be reused by HTTP caches, once known.
+_VALIDITY = web.RequestKey("gateway_validity", Validity)
+#: A batch's contexts and response-cache keys, by ``id()`` of the result each produced.
+_BATCH = web.RequestKey("gateway_batch", dict)
 
 
 def _scrub(value: Any) -> Any:
@@ -51,8 +68,8 @@ def _dumps(data: object) -> bytes:
         return json.dumps(_scrub(data), separators=(",", ":")).encode()
 
 
-def _json(body: dict[str, Any], status: int) -> web.Response:
-    return web.Response(body=_dumps(body), status=status, content_type="application/json")
+def _json(body: dict[str, Any], status: int, media: str = "application/json") -> web.Response:
+    return web.Response(body=_dumps(body), status=status, content_type=media)
 
 
 def _truthy(value: str | None) -> bool:
@@ -77,42 +94,108 @@ _HIT: dict[str, object] = {
 }
 
 
-async def _operation(request: web.Request) -> tuple[str, object, object] | None:
+async def _operation(
+    request: web.Request, documents: PersistedDocuments
+) -> tuple[str, object, object] | None:
     """(document, operation name, variables) of a plain single-operation request.
 
-    Anything unusual (a batch, a body that is not JSON, variables that are not an
-    object) is left to the normal path, which answers it or refuses it.
+    A persisted document is looked up (or registered) first.  Anything unusual (a
+    batch, a body that is not JSON, variables that are not an object, a persisted
+    query to refuse) is left to the normal path, which answers it or refuses it.
     """
     if request.method == "GET":
-        query = request.query.get("query")
-        if query is None:
-            return None
-        raw = request.query.get("variables")
+        params = request.query
         try:
-            variables = orjson.loads(raw) if raw else None
+            variables = orjson.loads(params["variables"]) if params.get("variables") else None
+            extensions = orjson.loads(params["extensions"]) if params.get("extensions") else None
         except orjson.JSONDecodeError:
             return None
-        return query, request.query.get("operationName"), variables
-    if request.method != "POST" or request.content_type != "application/json":
+        payload: Any = {
+            "query": params.get("query"),
+            "operationName": params.get("operationName"),
+            "variables": variables,
+            "extensions": extensions,
+        }
+        if "documentId" in params or "doc_id" in params:
+            payload["documentId"] = document_id_of(params)
+    elif request.method != "POST" or request.content_type != "application/json":
         return None
-    try:
-        payload = orjson.loads(await request.read())
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return None
+    else:
+        try:
+            payload = orjson.loads(await request.read())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(payload, dict):
+            return None
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
         return None
-    return payload["query"], payload.get("operationName"), variables
+    query = payload.get("query")
+    extensions, document_id = payload.get("extensions"), document_id_of(payload)
+    if extensions is not None or document_id is not None or documents.only:
+        try:
+            query = await documents.resolve(query, extensions, document_id)
+        except PersistedQueryError:
+            return None
+    if not isinstance(query, str):
+        return None
+    return query, payload.get("operationName"), variables
+
+
+def _is_websocket(request: web.Request) -> bool:
+    upgrade = request.headers.get("Upgrade")
+    return upgrade is not None and upgrade.lower() == "websocket"
+
+
+@dataclasses.dataclass
+class _Named(GraphQLRequestData):
+    """A request's operation, with the id it names its document by, if any."""
+
+    document_id: object = None
+
+
+def _status(media: str, result: ExecutionResult, errors: list[GraphQLError]) -> int:
+    """200, or the 4xx of a request error (the operation did not run)."""
+    persisted = [e for e in errors if isinstance(e, PersistedQueryError)]
+    if any(e.malformed for e in persisted):
+        return 400
+    if media == GRAPHQL_RESPONSE and errors and _request_error(result):
+        return persisted[0].status if persisted else 400
+    return 200
+
+
+def _request_error(result: ExecutionResult) -> bool:
+    """Whether the operation never ran: no data (every root field but one is nullable)."""
+    return isinstance(result, PreExecutionError) or result.data is None
 
 
 class GatewayView(GraphQLView[Context, None]):
-    def __init__(self, *args: Any, state: AppState, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        state: AppState,
+        documents: PersistedDocuments,
+        graphiql: GraphiQLPage | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.state = state
+        self.documents = documents
+        self.graphiql = graphiql
+        graphql_schema = cast(GraphQLSchema, getattr(self.schema, "_schema"))  # noqa: B009
+        self.batch_costs = BatchCosts(graphql_schema)
+        #: No subscription type: no WebSocket endpoint either.
+        self.subscriptions = graphql_schema.subscription_type is not None
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        response = await self._answer(request)
+        return apply_http_cache(request, response, request.get(_VALIDITY))
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        media = request[_MEDIA] = negotiate(request.headers.get("Accept"))
+        if _is_websocket(request) and not self.subscriptions:
+            message = "This endpoint has no subscriptions and takes no WebSocket; use GET or POST."
+            return _json(http_error_body(400, message), 400, media)
         try:
             async with asyncio.timeout(self.state.settings.request_timeout):
                 cached = await self._cached(request)
@@ -120,44 +203,107 @@ class GatewayView(GraphQLView[Context, None]):
                     return cached
                 return await self.run(request=request)
         except HTTPException as exc:
-            return _json(http_error_body(exc.status_code, exc.reason), exc.status_code)
+            return _json(http_error_body(exc.status_code, exc.reason), exc.status_code, media)
         except web.HTTPRequestEntityTooLarge:  # the body outgrew the app's client_max_size
             limit = max_body_bytes(self.state.settings)
-            return _json(http_error_body(413, f"Request body larger than {limit} bytes."), 413)
+            body = http_error_body(413, f"Request body larger than {limit} bytes.")
+            return _json(body, 413, media)
         except TimeoutError:
             message = f"The request took longer than {self.state.settings.request_timeout:g} s."
             body = {
                 "data": None,
                 "errors": [{"message": message, "extensions": {"code": "UPSTREAM_TIMEOUT"}}],
             }
-            return _json(body, 504)
+            return _json(body, 504, media)
 
     async def _cached(self, request: web.Request) -> web.Response | None:
         """The kept answer of the request's operation, if any (noting its key for later)."""
         responses = self.state.responses
         if responses is None or _explain(request):
             return None
-        operation = await _operation(request)
+        operation = await _operation(request, self.documents)
         if operation is None:
             return None
         key = responses.key(*operation)
         if key is None:
             return None
         request[_RESPONSE_KEY] = key
-        data = await responses.get(key)
-        note_response_cache(request, data is not None)
-        if data is None:
+        found = await responses.lookup(key)
+        note_response_cache(request, found is not None)
+        if found is None:
             return None
         note_operation(request, operation[0], operation[1])
+        data, fresh_for = found
+        media = request[_MEDIA]
+        if request.method == "GET":
+            request[_VALIDITY] = validity(data, media, fresh_for)
         body = b'{"data":%s,"extensions":%s}' % (data, _dumps({"upstream": _HIT}))
-        return web.Response(body=body, content_type="application/json")
+        return web.Response(body=body, content_type=media)
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
-        explain = _explain(request)
-        context = Context.create(self.state.settings, self.state.upstream, explain=explain)
+        context = self._context(request)
         request[_CONTEXT] = context
         note_context(request, context)
         return context
+
+    def _context(self, request: web.Request) -> Context:
+        explain = _explain(request)
+        return Context.create(self.state.settings, self.state.upstream, explain=explain)
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        if self.graphiql is None:
+            return await super().render_graphql_ide(request)
+        return web.Response(text=self.graphiql.html, content_type="text/html")
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        response = request[_SUB_RESPONSE] = web.Response(content_type=request[_MEDIA])
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        sub_response.body = _dumps(response_data)
+        return sub_response
+
+    def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
+        return self.subscriptions and super().is_websocket_request(request)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a GET naming a persisted document (it has no ``query`` either)."""
+        params = request.query_params
+        named = "extensions" in params or document_id_of(params) is not None
+        return not named and super().should_render_graphql_ide(request)
+
+    # -- what a request asks: persisted documents and batches ------------------------
+
+    async def parse_http_body(
+        self, request_adapter: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request_adapter)
+        if isinstance(parsed, list):
+            if any(item.query is None for item in parsed):
+                raw = self.parse_json(await request_adapter.get_body())
+                return [_named(item, raw[i]) for i, item in enumerate(parsed)]
+            return parsed
+        if parsed.query is not None:
+            return parsed
+        if request_adapter.method == "GET":
+            return _named(parsed, request_adapter.query_params)
+        raw = self.parse_json(await request_adapter.get_body())
+        return _named(parsed, raw)
+
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: Any
+    ) -> None:
+        check_batch(request_data, self.state.settings)
+
+    async def _resolved(self, data: GraphQLRequestData) -> GraphQLRequestData:
+        """``data`` with the document it names (persisted); raises PersistedQueryError."""
+        document_id = data.document_id if isinstance(data, _Named) else None
+        query = await self.documents.resolve(data.query, data.extensions, document_id)
+        return data if query == data.query else dataclasses.replace(data, query=query)
 
     async def execute_single(
         self,
@@ -168,10 +314,83 @@ class GatewayView(GraphQLView[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        try:
+            request_data = await self._resolved(request_data)
+        except PersistedQueryError as error:
+            return PreExecutionError(data=None, errors=[error])
         note_operation(request, request_data.query, request_data.operation_name)
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+
+    async def execute_operation(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: web.Response,
+    ) -> ExecutionResult | list[ExecutionResult]:
+        if not isinstance(request_data, list):
+            result = await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+            return cast(ExecutionResult, result)
+        return await self._execute_batch(request, request_adapter, request_data, sub_response)
+
+    async def _execute_batch(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        items: list[GraphQLRequestData],
+        sub_response: web.Response,
+    ) -> list[ExecutionResult]:
+        """Each operation as if it came alone, within the batch's cost budget."""
+        settings = self.state.settings
+        planned: list[GraphQLRequestData | ExecutionResult] = []
+        spent = 0
+        for item in items:
+            try:
+                resolved = await self._resolved(item)
+            except PersistedQueryError as error:
+                planned.append(PreExecutionError(data=None, errors=[error]))
+                continue
+            cost = self.batch_costs.cost(
+                resolved.query, resolved.operation_name, resolved.variables, settings
+            )
+            if cost <= settings.max_cost < spent + cost:
+                refusal = batch_too_costly(spent + cost, settings.max_cost)
+                planned.append(PreExecutionError(data=None, errors=[refusal]))
+                continue
+            if cost <= settings.max_cost:  # over it alone: refused alone
+                spent += cost
+            planned.append(resolved)
+        contexts: dict[int, tuple[Context, str | None]] = {}
+        request[_BATCH] = contexts
+        responses = None if _explain(request) else self.state.responses
+
+        async def run(item: GraphQLRequestData | ExecutionResult) -> ExecutionResult:
+            if isinstance(item, ExecutionResult):
+                return item
+            key = None
+            if responses is not None and isinstance(item.query, str):
+                key = responses.key(item.query, item.operation_name, item.variables)
+                found = None if key is None else await responses.lookup(key)
+                if found is not None:
+                    return ExecutionResult(orjson.loads(found[0]), None, {"upstream": _HIT})
+            context = self._context(request)
+            try:
+                result = await GraphQLView.execute_single(
+                    self, request, request_adapter, sub_response, context, None, item
+                )
+            except HTTPException as exc:  # an operation name not found, no query...
+                error = GraphQLError(exc.reason, extensions={"code": "BAD_REQUEST"})
+                return PreExecutionError(data=None, errors=[error])
+            contexts[id(result)] = (context, key)
+            return result
+
+        return list(await asyncio.gather(*(run(item) for item in planned)))
 
     def encode_json(self, data: object) -> bytes:
         return _dumps(data)
@@ -190,30 +409,64 @@ class GatewayView(GraphQLView[Context, None]):
     async def process_result(
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        body: GraphQLHTTPResponse = {"data": result.data}
-        context = request.get(_CONTEXT)
+        batch = request.get(_BATCH)
+        if batch is None:
+            context, key = request.get(_CONTEXT), request.get(_RESPONSE_KEY)
+        else:
+            context, key = batch.get(id(result), (None, None))
+        media = request[_MEDIA]
         errors: list[object] = [format_error(e) for e in result.errors or ()]
+        body: GraphQLHTTPResponse = {}
+        if not (media == GRAPHQL_RESPONSE and errors and _request_error(result)):
+            body["data"] = result.data
         if errors:
             body["errors"] = errors
             note_codes(request, errors)
+        if batch is None:
+            request[_SUB_RESPONSE].set_status(_status(media, result, list(result.errors or ())))
         extensions = dict(result.extensions or {})
         if context is not None:
             context.data.release()
             extensions.update(context.extensions())
-            if request.get(_RESPONSE_KEY) is not None:
+            if key is not None:
                 extensions["upstream"]["responseCache"] = "miss"
-                await self._keep(request, context, result, bool(errors))
+            await self._reuse(request, context, key, result, bool(errors))
         if extensions:
             body["extensions"] = extensions
         return body
 
-    async def _keep(
-        self, request: web.Request, context: Context, result: ExecutionResult, failed: bool
+    async def _reuse(
+        self,
+        request: web.Request,
+        context: Context,
+        key: str | None,
+        result: ExecutionResult,
+        failed: bool,
     ) -> None:
-        """Keep the answer for the response cache, if it may be served again."""
-        key = request.get(_RESPONSE_KEY)
-        responses = self.state.responses
-        if key is None or responses is None or failed or result.data is None:
+        """Keep the answer for the response cache and mark it for HTTP caches, if it may
+        be served again."""
+        tally = context.session.tally
+        if failed or result.data is None or context.explain or tally.volatile or tally.stale:
             return
-        ttl = context.session.tally.reusable_for(time.time())
-        await responses.put(key, result.data, ttl=ttl)
+        responses = self.state.responses
+        get = request.method == "GET"
+        if not get and (key is None or responses is None):
+            return
+        try:
+            data_json = orjson.dumps(result.data)
+        except TypeError:
+            return
+        fresh_for = tally.reusable_for(time.time())
+        if get:
+            request[_VALIDITY] = validity(data_json, request[_MEDIA], fresh_for)
+        if key is not None and responses is not None:
+            await responses.put(key, data_json, ttl=fresh_for)
+
+
+def _named(data: GraphQLRequestData, raw: object) -> GraphQLRequestData:
+    """``data`` with the document id the raw request names, if any."""
+    document_id = document_id_of(raw) if isinstance(raw, Mapping) else None
+    if document_id is None:
+        return data
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    return _Named(**fields, document_id=document_id)

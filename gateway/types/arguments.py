@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.enum import EnumValueDefinition
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway.types.bounds import bounded_text, integer_id, listed
@@ -23,10 +24,16 @@ __all__ = ["DateTimeBounds", "DateTimeRange", "FilterInput", "IntRange", "orderi
 
 def ordering_enum(name: str, fields: Iterable[str], resource: str) -> Any:
     """``<FIELD>_ASC`` / ``<FIELD>_DESC`` members whose values are LL2 ``ordering`` terms."""
-    members: dict[str, str] = {}
+    members: dict[str, EnumValueDefinition] = {}
     for field in fields:
-        members[f"{field.upper()}_ASC"] = field
-        members[f"{field.upper()}_DESC"] = f"-{field}"
+        label = "LL2 id" if field == "id" else field.replace("_", " ")
+        for suffix, term, order in (
+            ("ASC", field, "ascending"),
+            ("DESC", f"-{field}", "descending"),
+        ):
+            members[f"{field.upper()}_{suffix}"] = strawberry.enum_value(
+                term, description=f"Sort by {label}, {order} (LL2 `ordering={term}`)."
+            )
     ordering: type[enum.Enum] = enum.Enum(name, members)  # type: ignore[misc]
     return strawberry.enum(
         ordering,
@@ -34,30 +41,35 @@ def ordering_enum(name: str, fields: Iterable[str], resource: str) -> Any:
     )
 
 
+def _bound(what: str, suffix: str) -> Any:
+    lookup = f" (LL2 `<filter>__{suffix}`)" if suffix else " (LL2 `<filter>`)"
+    return strawberry.field(default=None, description=f"{what}{lookup}.")
+
+
 @strawberry.input(description="Compare a number: equal to, or within bounds.")
 class IntRange:
-    eq: int | None = None
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    eq: int | None = _bound("Equal to this", "")
+    gt: int | None = _bound("Greater than this", "gt")
+    gte: int | None = _bound("Greater than or equal to this", "gte")
+    lt: int | None = _bound("Less than this", "lt")
+    lte: int | None = _bound("Less than or equal to this", "lte")
 
 
 @strawberry.input(description="Compare a date or timestamp (ISO 8601): equal to, or within bounds.")
 class DateTimeRange:
-    eq: str | None = None
-    gt: str | None = None
-    gte: str | None = None
-    lt: str | None = None
-    lte: str | None = None
+    eq: str | None = _bound("On this date or at this time", "")
+    gt: str | None = _bound("After this", "gt")
+    gte: str | None = _bound("At or after this", "gte")
+    lt: str | None = _bound("Before this", "lt")
+    lte: str | None = _bound("At or before this", "lte")
 
 
 @strawberry.input(description="Bound a timestamp (ISO 8601).")
 class DateTimeBounds:
-    gt: str | None = None
-    gte: str | None = None
-    lt: str | None = None
-    lte: str | None = None
+    gt: str | None = _bound("After this", "gt")
+    gte: str | None = _bound("At or after this", "gte")
+    lt: str | None = _bound("Before this", "lt")
+    lte: str | None = _bound("At or before this", "lte")
 
 
 def _is_id(type_: object) -> bool:

@@ -28,6 +28,7 @@ import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.lazy_type import LazyType
 
+from gateway.types.node import Node
 from gateway.types.resolving import GatewayInfo
 
 if TYPE_CHECKING:
@@ -242,8 +243,12 @@ class Value(Model):
 
 
 @strawberry.type
-class Entity(Model):
-    """An LL2 resource with its own endpoint; one instance per id within a request."""
+class Entity(Model, Node):
+    """An LL2 resource with its own endpoint; one instance per id within a request.
+
+    Every entity is a Relay :class:`~gateway.types.node.Node`: ``node(id:)`` loads it
+    by its ``globalId`` as its own root field loads it by ``id``.
+    """
 
     resource: ClassVar[str]
     #: The store sets ``id`` (a null from LL2 must not break ``ID!``).

@@ -35,7 +35,9 @@ SpacecraftFamilyOrdering = ordering_enum(
 
 @strawberry.input(description="LL2's spacecraft configuration filters; all given must match.")
 class SpacecraftConfigFilter(FilterInput):
-    agency: strawberry.ID | None = strawberry.field(default=None, description="An agency id.")
+    agency: strawberry.ID | None = strawberry.field(
+        default=None, description="Only configurations of this agency (its id)."
+    )
     human_rated: bool | None = None
     in_use: bool | None = None
     name: str | None = None
@@ -43,7 +45,9 @@ class SpacecraftConfigFilter(FilterInput):
 
 @strawberry.input(description="LL2's spacecraft family filters; all given must match.")
 class SpacecraftFamilyFilter(FilterInput):
-    manufacturer: strawberry.ID | None = strawberry.field(default=None, description="An agency id.")
+    manufacturer: strawberry.ID | None = strawberry.field(
+        default=None, description="Only families of this manufacturer (an agency id)."
+    )
     name: str | None = None
 
 
@@ -82,12 +86,18 @@ class SpacecraftConfig(Entity):
     history: str | None = None
     details: str | None = None
     maiden_flight: Date | None = None
-    height: float | None = strawberry.field(default=None, description="Metres.")
-    diameter: float | None = strawberry.field(default=None, description="Metres.")
+    height: float | None = strawberry.field(
+        default=None, description='Length, in metres (LL2 2.2.0: "Length (m)").'
+    )
+    diameter: float | None = strawberry.field(default=None, description="Diameter, in metres.")
     human_rated: bool | None = None
     crew_capacity: int | None = None
-    payload_capacity: int | None = strawberry.field(default=None, description="Kilograms.")
-    payload_return_capacity: int | None = strawberry.field(default=None, description="Kilograms.")
+    payload_capacity: int | None = strawberry.field(
+        default=None, description="How much payload it carries up, in kilograms."
+    )
+    payload_return_capacity: int | None = strawberry.field(
+        default=None, description="How much payload it brings back, in kilograms."
+    )
     flight_life: str | None = None
     wiki_link: str | None = None
     info_link: str | None = None

@@ -23,7 +23,7 @@ __all__ = ["SpacecraftFlight", "SpacecraftFlightFilter"]
 @strawberry.input(description="LL2's spacecraft flight filters.")
 class SpacecraftFlightFilter(FilterInput):
     spacecraft: strawberry.ID | None = strawberry.field(
-        default=None, description="A spacecraft id."
+        default=None, description="Only flights of this spacecraft (its id)."
     )
 
 

@@ -46,6 +46,8 @@ class Landing(Entity):
     attempt: bool | None = None
     success: bool | None = None
     description: str | None = None
-    downrange_distance: float | None = strawberry.field(default=None, description="Kilometres.")
+    downrange_distance: float | None = strawberry.field(
+        default=None, description="How far downrange from the launch site it lands, in kilometres."
+    )
     landing_location: LandingLocation | None = None
     type: LandingType | None = None

@@ -277,7 +277,11 @@ class Launch(Entity):
     launch_designator: str | None = None
     status: LaunchStatus | None = None
     last_updated: DateTime | None = None
-    net: DateTime | None = strawberry.field(default=None, description="No earlier than.")
+    net: DateTime | None = strawberry.field(
+        default=None,
+        description="When it launches (or launched): no earlier than this (NET); "
+        "`netPrecision` says how precise it is.",
+    )
     net_precision: NetPrecision | None = None
     window_end: DateTime | None = None
     window_start: DateTime | None = None

@@ -31,10 +31,10 @@ class SpacecraftFilter(FilterInput):
     is_placeholder: bool | None = None
     name: str | None = None
     spacecraft_config: strawberry.ID | None = strawberry.field(
-        default=None, description="A spacecraft configuration id."
+        default=None, description="Only spacecraft of this configuration (its id)."
     )
     status: strawberry.ID | None = strawberry.field(
-        default=None, description="A spacecraft status id."
+        default=None, description="Only spacecraft with this status (a `SpacecraftStatus` id)."
     )
 
 

@@ -54,7 +54,7 @@ class DockingEventFilter(FilterInput):
     docking: DateTimeBounds | None = None
     docking_location_id: strawberry.ID | None = None
     flight_vehicle_chaser_id: strawberry.ID | None = strawberry.field(
-        default=None, description="A spacecraft flight id."
+        default=None, description="Only dockings of this chaser (a `SpacecraftFlight` id)."
     )
     space_station_target_id: strawberry.ID | None = None
 
@@ -70,7 +70,9 @@ class SpaceStationFilter(FilterInput):
     id: strawberry.ID | None = None
     name: str | None = None
     name_contains: str | None = None
-    owners: strawberry.ID | None = strawberry.field(default=None, description="An agency id.")
+    owners: strawberry.ID | None = strawberry.field(
+        default=None, description="Only stations this agency owns (its id)."
+    )
     owner_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Agency ids; any of them matches."
     )
@@ -185,10 +187,10 @@ class SpaceStation(Entity):
     type: SpaceStationType | None = None
     owners: list[Agency] | None = related()
     active_expeditions: list[Expedition] | None = None
-    height: float | None = strawberry.field(default=None, description="Metres.")
-    width: float | None = strawberry.field(default=None, description="Metres.")
-    mass: float | None = strawberry.field(default=None, description="Tonnes.")
-    volume: int | None = strawberry.field(default=None, description="Cubic metres.")
+    height: float | None = strawberry.field(default=None, description="Height, in metres.")
+    width: float | None = strawberry.field(default=None, description="Width, in metres.")
+    mass: float | None = strawberry.field(default=None, description="Mass, in tonnes.")
+    volume: int | None = strawberry.field(default=None, description="Volume, in cubic metres.")
     onboard_crew: int | None = None
     docked_vehicles: int | None = None
     docking_location: list[DockingLocation] | None = related()
