@@ -112,10 +112,13 @@ async def test_at_the_bound_is_asked(gateway: Gateway, query: str) -> None:
     assert calls == 1
 
 
-async def test_an_empty_after_is_the_first_page(gateway: Gateway) -> None:
+async def test_an_empty_cursor_is_no_cursor(gateway: Gateway) -> None:
     first = await gateway.query("{ spacecrafts(first: 3) { nodes { id } } }")
     empty = await gateway.query('{ spacecrafts(first: 3, after: "") { nodes { id } } }')
     assert empty.errors == [] and empty.data == first.data
+    last = await gateway.query("{ spacecrafts(last: 3) { nodes { id } } }")
+    empty = await gateway.query('{ spacecrafts(last: 3, before: "") { nodes { id } } }')
+    assert empty.errors == [] and empty.data == last.data
 
 
 @pytest.mark.parametrize(
