@@ -242,11 +242,14 @@ class Redis:
 # -- load ------------------------------------------------------------------------------
 
 
-def _new_ids() -> Iterator[int]:
-    """Agency ids never asked before: each lookup needs LL2."""
-    ids = list(range(1, 1100))
-    random.Random(7).shuffle(ids)
-    yield from ids
+def _new_lookups() -> Iterator[str]:
+    """Lookups never asked before (each needs LL2), agencies then astronauts then
+    spacecraft, 3,000 in all."""
+    for root, top in (("agency", 1100), ("astronaut", 1000), ("spacecraft", 900)):
+        ids = list(range(1, top + 1))
+        random.Random(7).shuffle(ids)
+        for id in ids:
+            yield f'{{ {root}(id: "{id}") {{ name }} }}'
 
 
 async def clients(
@@ -256,19 +259,21 @@ async def clients(
     stats: Stats,
     new_share: float = 0.0,
     new_stats: Stats | None = None,
-    fresh: Iterator[int] | None = None,
+    fresh: Iterator[str] | None = None,
 ) -> None:
     """``count`` clients sending the operations for ``seconds``, and a share of lookups
-    of data never seen (ids from ``fresh``; measured apart, in ``new_stats``)."""
+    of data never seen (from ``fresh``, while it lasts; measured apart, in
+    ``new_stats``)."""
     operations = list(OPERATIONS.values())
-    fresh = fresh or _new_ids()
+    fresh = fresh or _new_lookups()
     rng = random.Random(1)
     until = time.monotonic() + seconds
 
     async def one(session: aiohttp.ClientSession) -> None:
         while time.monotonic() < until:
-            if rng.random() < new_share:
-                await post(session, url, f'{{ agency(id: "{next(fresh)}") {{ name }} }}', new_stats)
+            lookup = next(fresh, None) if rng.random() < new_share else None
+            if lookup is not None:
+                await post(session, url, lookup, new_stats)
             else:
                 await post(session, url, rng.choice(operations), stats)
 
@@ -309,14 +314,14 @@ async def redis_lost(how: str, args: argparse.Namespace, tmp: Path) -> str:
             "--cache",
             redis.url,
             "--upstream-rate",
-            "1000",
+            "100000",
             "--redis-timeout",
             "0.25",
             "--redis-cooldown",
             str(cooldown),
         ) as url:
             await warm(url)
-            healthy, healthy_new, fresh = Stats(), Stats(), _new_ids()
+            healthy, healthy_new, fresh = Stats(), Stats(), _new_lookups()
             await clients(url, args.clients, 3.0, healthy, 0.1, healthy_new, fresh)
             calls_before = len(upstream.state.log)
             redis.signal(signal.SIGKILL if how == "killed" else signal.SIGSTOP)
