@@ -10,6 +10,7 @@ from gateway.extensions.limits import max_body_bytes
 from gateway.schema import schema
 from gateway.server.cors import cors_middleware
 from gateway.server.lifecycle import upstream_context
+from gateway.server.live import LiveServer
 from gateway.server.state import APP_STATE, AppState
 from gateway.server.view import GatewayView
 from gateway.settings import Settings
@@ -42,8 +43,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     state = AppState(settings)
     app[APP_STATE] = state
     app.cleanup_ctx.append(upstream_context)
+    live = LiveServer(state)
+    app.cleanup_ctx.append(live.cleanup_ctx)  # the live hub polls through the upstream
+    app.on_shutdown.append(live.on_shutdown)
     app.on_startup.append(_freeze)  # after the upstream context: its snapshot is loaded
-    view = GatewayView(schema, graphql_ide="graphiql" if settings.graphiql else None, state=state)
+    view = GatewayView(
+        schema, graphql_ide="graphiql" if settings.graphiql else None, state=state, live=live
+    )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", _healthz)
     return app

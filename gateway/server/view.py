@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -10,13 +11,22 @@ from typing import Any
 import orjson
 from aiohttp import web
 from cross_web import HTTPException
+from graphql.execution import (
+    InitialIncrementalExecutionResult,
+    SubsequentIncrementalExecutionResult,
+)
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
 
 from gateway.context import Context
 from gateway.extensions.limits import max_body_bytes
 from gateway.server.errors import format_error, http_error_body
+from gateway.server.incremental import IncrementalParts, legacy_defer_spec
+from gateway.server.live import LiveServer, LiveTransportWSHandler, TextWebSocketAdapter, refuse
 from gateway.server.state import AppState
 
 __all__ = ["GatewayView"]
@@ -25,6 +35,8 @@ __all__ = ["GatewayView"]
 _CONTEXT = web.RequestKey("gateway_context", Context)
 #: The response-cache key of the request's operation, when it has one.
 _RESPONSE_KEY = web.RequestKey("gateway_response_key", str)
+#: The parts of an incremental (``@defer``/``@stream``) answer, while it is sent.
+_PARTS = web.RequestKey("gateway_incremental_parts", IncrementalParts)
 
 
 def _scrub(value: Any) -> Any:
@@ -102,11 +114,32 @@ async def _operation(request: web.Request) -> tuple[str, object, object] | None:
 
 
 class GatewayView(GraphQLView[Context, None]):
-    def __init__(self, *args: Any, state: AppState, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    graphql_transport_ws_handler_class = LiveTransportWSHandler
+    websocket_adapter_class = TextWebSocketAdapter
+
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        state: AppState,
+        live: LiveServer,
+        graphql_ide: GraphQL_IDE | None = None,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=graphql_ide,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=dt.timedelta(seconds=state.settings.ws_init_timeout),
+            max_subscriptions_per_connection=None,  # LiveTransportWSHandler's own rule
+        )
         self.state = state
+        self.live = live
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if self.is_websocket_request(request):  # a connection for as long as it lasts
+            if not self.live.admit():
+                return await refuse(request, "Too many connections; try again later.")
+            return await self.run(request=request)
         try:
             async with asyncio.timeout(self.state.settings.request_timeout):
                 cached = await self._cached(request)
@@ -146,9 +179,41 @@ class GatewayView(GraphQLView[Context, None]):
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         explain = _explain(request)
-        context = Context.create(self.state.settings, self.state.upstream, explain=explain)
+        context = Context.create(
+            self.state.settings, self.state.upstream, explain=explain, live=self.live.hub
+        )
         request[_CONTEXT] = context
         return context
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [],
+            heartbeat=self.state.settings.ws_ping_interval,
+        )
+        await ws.prepare(request)
+        return ws
+
+    async def _process_stream_result(
+        self, request: web.Request, value: Any, all_pending: list[Any]
+    ) -> tuple[GraphQLHTTPResponse, list[Any]]:
+        """The parts of a ``@defer``/``@stream`` answer (:mod:`gateway.server.incremental`);
+        never kept by the response cache, the request's cost in the first and last part."""
+        if isinstance(value, InitialIncrementalExecutionResult):
+            legacy = legacy_defer_spec(request.headers.get("Accept"))
+            parts = request[_PARTS] = IncrementalParts(legacy=legacy)
+            body = parts.initial(value)
+        elif isinstance(value, SubsequentIncrementalExecutionResult):
+            body = request[_PARTS].subsequent(value)
+        else:
+            return await super()._process_stream_result(request, value, all_pending)
+        context = request.get(_CONTEXT)
+        if context is not None and (not value.has_next or "pending" in body or "data" in body):
+            body["extensions"] = context.extensions()
+            if not value.has_next:
+                context.data.release()
+        return body, all_pending  # type: ignore[return-value]
 
     def encode_json(self, data: object) -> bytes:
         return _dumps(data)
