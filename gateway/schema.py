@@ -51,7 +51,9 @@ class GatewaySchema(strawberry.Schema):
         """Leave logging to the view: it logs only unexpected errors, with their id."""
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, incremental: bool = True) -> strawberry.Schema:
+    """The schema; ``incremental=False`` leaves ``@defer``/``@stream`` out (for comparison:
+    ``python -m bench.incremental``)."""
     return GatewaySchema(
         query=Query,
         subscription=Subscription,
@@ -61,7 +63,7 @@ def build_schema() -> strawberry.Schema:
             default_resolver=read_field,
             # @defer and @stream: graphql-core runs every operation through the same
             # incremental executor either way (measured: README "Live data").
-            enable_experimental_incremental_execution=True,
+            enable_experimental_incremental_execution=incremental,
         ),
         extensions=[
             IntrospectionSwitch,

@@ -185,3 +185,20 @@ async def test_defer_if_false_is_a_plain_answer(gw: Gateway) -> None:
     answer = await gw.query(query)
     assert answer.status == 200
     assert answer.data["spacecraft"]["name"] and answer.data["spacecraft"]["serialNumber"]
+
+
+def test_a_subscriptions_cost_counts_like_its_query() -> None:
+    from graphql import parse
+
+    from gateway.extensions.limits import measure_cost
+    from gateway.schema import schema
+
+    graphql_schema = schema._schema
+    selection = (
+        "{ name spacecraftConfig { agency { name } } flightsConnection(first: 5) { nodes { id } } }"
+    )
+    query = measure_cost(
+        graphql_schema, parse('{ spacecraft(id: "1") ' + selection + " }"), None, {}
+    )
+    live = 'subscription { spacecraft(id: "1") ' + selection + " }"
+    assert measure_cost(graphql_schema, parse(live), None, {}) == query > 0
