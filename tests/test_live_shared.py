@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
 import time
 from typing import Any
 
@@ -103,3 +105,24 @@ async def test_two_processes_sharing_redis_cost_one_poller(
         changed = await staying.receive(timeout=15)
         assert changed["payload"]["data"]["spacecraftFlight"]["destination"] == "Mir"
         assert any(r.path == FLIGHT_PATH for r in upstream.state.log)
+
+
+async def test_sigterm_completes_every_subscription_and_the_process_exits_cleanly(
+    upstream: RunningUpstream,
+) -> None:
+    args = ("--live-interval", str(INTERVAL), "--upstream-rate", "36000")
+    async with gateway_process(upstream.url, {}, *args) as (proc, url), connect(url) as socket:
+        id = await socket.subscribe(FLIGHT)
+        assert (await socket.receive())["type"] == "next"
+        proc.send_signal(signal.SIGTERM)
+        assert await socket.receive(timeout=15) == {"id": id, "type": "complete"}
+        code, _ = await socket.closed()
+        assert code == 1001
+        await eventually(lambda: _exited(proc))
+    assert proc.returncode == 0
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "Traceback" not in stderr, stderr
+
+
+async def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    return proc.poll() is not None

@@ -19,6 +19,16 @@ def test_the_readme_has_examples() -> None:
 
 @pytest.mark.parametrize("query", EXAMPLES, ids=[f"example{i}" for i in range(len(EXAMPLES))])
 async def test_readme_example_answers_without_error(gateway: Gateway, query: str) -> None:
+    if "@defer" in query:  # multipart/mixed: every part without error, the last one last
+        from tests.live_client import parts
+
+        assert gateway.http is not None
+        async with gateway.http.post(f"{gateway.url}/graphql", json={"query": query}) as response:
+            received = [part async for part in parts(response)]
+        assert [p["hasNext"] for p in received][-1] is False
+        assert not [p for p in received if p.get("errors")]
+        assert not [e for p in received for e in p.get("incremental", []) if e.get("errors")]
+        return
     r = await gateway.query(query)
     assert r.status == 200
     assert r.errors == [], r.errors

@@ -180,6 +180,8 @@ class LiveHub:
 
     async def close(self) -> None:
         """End every watch (their subscriptions complete), stop every poller."""
+        if self._closed:
+            return
         self._closed = True
         with contextlib.suppress(ValueError):
             self.upstream.received.remove(self._received)
@@ -248,6 +250,13 @@ class LiveHub:
             yield watch
         finally:
             await self.leave(watch)
+
+    async def admit(self, path: str) -> None:
+        """Raise :class:`LiveBudgetExceeded` now if watching ``path`` would be refused."""
+        if self._closed:
+            raise LiveBudgetExceeded("The gateway is shutting down: no new subscriptions.")
+        if path not in self._objects:
+            await self._admit(path)
 
     async def _admit(self, path: str) -> None:
         everywhere = await self.shared.watched()

@@ -20,7 +20,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.errors import GatewayError
-from gateway.live import Watch
+from gateway.live import LiveHub
 from gateway.types.agency import Agency
 from gateway.types.astronaut import Astronaut
 from gateway.types.base import Entity
@@ -48,9 +48,14 @@ class _Later:
 
 
 async def _events(
-    context: Context, info: GatewayInfo, watch: Watch, resource: str, id: str
+    context: Context, info: GatewayInfo, live: LiveHub, resource: str, id: str, path: str
 ) -> AsyncIterator[object]:
-    """The root value of each answer: the object now, then at each change."""
+    """The root value of each answer: the object now, then at each change.
+
+    The watch begins with the iteration, so that a stream never iterated (the client
+    left at once) leaves nothing watched behind.
+    """
+    watch = await live.join(resource, id, path)
     try:
         # The first answer as a query would give it: an LL2 failure is the field's error.
         yield _Later(lambda: context.data.one(info, resource, id))
@@ -74,8 +79,9 @@ def watching(resource: str, node: Any, description: str) -> Any:
         version = context.session.version
         if not version.supports(resource):
             raise version.unsupported(resource)
-        watch = await context.live.join(resource, key, version.detail_path(resource, key))
-        return _events(context, cast(GatewayInfo, info), watch, resource, key)
+        path = version.detail_path(resource, key)
+        await context.live.admit(path)  # a refusal is the subscription's `error`
+        return _events(context, cast(GatewayInfo, info), context.live, resource, key, path)
 
     returns = AsyncIterator[node | None]
     keyword = inspect.Parameter.KEYWORD_ONLY

@@ -136,7 +136,7 @@ class GatewayView(GraphQLView[Context, None]):
         self.live = live
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
-        if self.is_websocket_request(request):  # a connection for as long as it lasts
+        if request.headers.get("Upgrade", "").lower() == "websocket":  # as long as it lasts
             if not self.live.admit():
                 return await refuse(request, "Too many connections; try again later.")
             return await self.run(request=request)
