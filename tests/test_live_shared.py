@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from gateway.live import RedisShared
 from gateway.offline import RunningUpstream
 from tests.harness import gateway_process
 from tests.live_client import connect, eventually
@@ -126,3 +127,19 @@ async def test_sigterm_completes_every_subscription_and_the_process_exits_cleanl
 
 async def _exited(proc: subprocess.Popen[bytes]) -> bool:
     return proc.poll() is not None
+
+
+async def test_without_redis_a_process_acts_alone_on_its_own_schedule() -> None:
+    from tests.harness import free_port
+
+    shared = RedisShared(f"redis://127.0.0.1:{free_port()}/0", "ll2gw-test:", timeout=0.2)
+    try:
+        assert await shared.acquire("agencies/44/", 6.0) is True
+        await shared.watching(["agencies/44/"], 12.0)
+        assert await shared.watched() == {"agencies/44/": 1}
+        assert await shared.due_in("agencies/44/") == 0
+        await shared.polled("agencies/44/", 300.0)
+        assert 299 < await shared.due_in("agencies/44/") <= 300
+        await shared.publish(b"{}")  # told nobody, raised nothing
+    finally:
+        await shared.close()

@@ -189,6 +189,8 @@ class RedisShared:
         self._listener: asyncio.Task[None] | None = None
         self._logged_at = -math.inf
         self._mine: set[str] = set()
+        #: path -> when the next poll is due by this process's own account (Redis down).
+        self._due: dict[str, float] = {}
 
     def _key(self, kind: str, path: str = "") -> str:
         return f"{self._prefix}:{kind}:{path}" if path else f"{self._prefix}:{kind}"
@@ -240,10 +242,12 @@ class RedisShared:
             remaining = await self._client.pttl(self._key("polled", path))
         except self._failures as exc:
             self._failed(exc)
-            return 0.0
+            return max(0.0, self._due.get(path, 0.0) - time.monotonic())
         return max(0.0, int(remaining) / 1000.0)
 
     async def polled(self, path: str, interval: float, *, only_if_unset: bool = False) -> None:
+        if not (only_if_unset and self._due.get(path, 0.0) > time.monotonic()):
+            self._due[path] = time.monotonic() + interval
         with contextlib.suppress(*self._failures):
             await self._client.set(
                 self._key("polled", path),
@@ -265,6 +269,7 @@ class RedisShared:
 
     async def unwatch(self, path: str) -> None:
         self._mine.discard(self._member(path))
+        self._due.pop(path, None)
         with contextlib.suppress(*self._failures):
             await self._client.zrem(self._key("watched"), self._member(path))
 
