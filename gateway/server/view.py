@@ -209,7 +209,8 @@ class GatewayView(GraphQLView[Context, None]):
         else:
             return await super()._process_stream_result(request, value, all_pending)
         context = request.get(_CONTEXT)
-        if context is not None and (not value.has_next or "pending" in body or "data" in body):
+        first = isinstance(value, InitialIncrementalExecutionResult)
+        if context is not None and (first or not value.has_next):
             body["extensions"] = context.extensions()
             if not value.has_next:
                 context.data.release()
