@@ -10,6 +10,10 @@ Every upstream GET of every request goes through :meth:`Upstream.get`:
    ``UPSTREAM_RATE_LIMITED``;
 4. when LL2 fails, the expired cached answer is served (stale-if-error) and the
    response says so in ``extensions.upstream.stale``.
+
+:meth:`Upstream.refresh` skips step 1 (a poll for a subscription: LL2's answer now,
+stored for everyone), and every answer LL2 sends is shown to the callables in
+:attr:`Upstream.received` (the live hub: a query's call counts as a poll).
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ if TYPE_CHECKING:
     from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
-__all__ = ["Fetching", "RecentError", "Upstream", "cache_key", "endpoint_template"]
+__all__ = ["Fetching", "Received", "RecentError", "Upstream", "cache_key", "endpoint_template"]
+
+#: Told of every answer LL2 sent: ``(path, params, response)``; must not block.
+Received = Callable[[str, "dict[str, str] | None", UpstreamResponse], None]
 
 
 class Fetching(Protocol):
@@ -193,6 +200,8 @@ class Upstream:
         self.errors: collections.deque[RecentError] = collections.deque(maxlen=20)
         #: resource -> rows in the whole table, from unfiltered list pages.
         self.table_sizes: dict[str, int] = {}
+        #: Shown every answer LL2 sends (and every object a whole page carries).
+        self.received: list[Received] = []
 
     async def get(
         self,
@@ -211,6 +220,28 @@ class Upstream:
         if entry is not None and fresh:
             tally.hit(entry.expires_at)
             return self._decoded.unpack(key, entry)
+        return await self._fetch(path, params, key, tally, stale=entry, deadline=deadline)
+
+    async def refresh(
+        self, path: str, params: dict[str, str] | None = None, *, deadline: float | None = None
+    ) -> UpstreamResponse:
+        """LL2's answer now, whatever the cache holds (one call, or one in flight joined),
+        stored in the cache for everyone; an expired answer stands in only if LL2 fails."""
+        key = cache_key(path, params)
+        entry = await self.cache.get(key)
+        return await self._fetch(path, params, key, Tally(), stale=entry, deadline=deadline)
+
+    async def _fetch(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        *,
+        stale: CacheEntry | None,
+        deadline: float | None,
+    ) -> UpstreamResponse:
+        """One call for ``key``, or the identical one in flight."""
         shared = self._inflight.get(key)
         if shared is not None:
             tally.joined()
@@ -218,7 +249,7 @@ class Upstream:
         future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            response = await self._call(path, params, key, tally, stale=entry, deadline=deadline)
+            response = await self._call(path, params, key, tally, stale=stale, deadline=deadline)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # joined requests see it; nobody else must
@@ -263,6 +294,8 @@ class Upstream:
         ttl, stale_ttl = self.ttl_for(path)
         tally.received(response.nbytes, response.seconds, fresh_until=time.time() + ttl)
         await self.cache.set(key, _pack(response), ttl=ttl, stale_ttl=stale_ttl)
+        for tell in self.received:
+            tell(path, params, response)
         return response
 
     async def _attempts(
@@ -356,3 +389,7 @@ class Upstream:
         ttl, stale_ttl = self.ttl_for(path)
         body = orjson.dumps(item)
         await self.cache.set(cache_key(path, None), b"200\n" + body, ttl=ttl, stale_ttl=stale_ttl)
+        if self.received:
+            response = UpstreamResponse(item, 200, len(body), 0.0, body)
+            for tell in self.received:
+                tell(path, None, response)
