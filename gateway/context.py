@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.live import LiveHub
 from gateway.loaders import RequestLoader
 from gateway.settings import Settings
 from gateway.upstream.dryrun import DryRun
@@ -29,6 +30,8 @@ class Context:
     data: RequestLoader
     #: Plan instead of calling: the session's upstream is a dry run (``X-Explain``).
     explain: bool = False
+    #: The live hub, for subscriptions (:mod:`gateway.live`); None where there is none.
+    live: LiveHub | None = None
 
     @classmethod
     def create(
@@ -37,13 +40,15 @@ class Context:
         upstream: Upstream,
         *,
         explain: bool = False,
+        live: LiveHub | None = None,
     ) -> Context:
-        session = UpstreamSession(
-            DryRun(upstream) if explain else upstream,
-            deadline=time.monotonic() + settings.request_timeout,
-            version=adapter_for(settings.ll2_version),
-        )
-        return cls(settings, upstream, RequestLoader(session), explain)
+        session = _session(settings, upstream, explain)
+        return cls(settings, upstream, RequestLoader(session), explain, live)
+
+    def renew(self) -> None:
+        """Start over, as a new request would: a subscription's next event has its own
+        session (cost, deadline) and holds nothing of the previous one."""
+        self.data.restart(_session(self.settings, self.upstream, self.explain))
 
     @property
     def session(self) -> UpstreamSession:
@@ -51,3 +56,11 @@ class Context:
 
     def extensions(self) -> dict[str, Any]:
         return {"upstream": self.session.tally.as_extension(explain=self.explain)}
+
+
+def _session(settings: Settings, upstream: Upstream, explain: bool) -> UpstreamSession:
+    return UpstreamSession(
+        DryRun(upstream) if explain else upstream,
+        deadline=time.monotonic() + settings.request_timeout,
+        version=adapter_for(settings.ll2_version),
+    )

@@ -241,6 +241,44 @@ class Settings:
         "alone and their costs together stay under `--max-cost`. 0 turns batching off.",
         10,
     )
+    live_interval: float = _setting(
+        "GATEWAY_LIVE_INTERVAL",
+        "Shortest interval, in seconds, between two polls of one LL2 object a subscription "
+        'watches (see "Live data").',
+        300.0,
+    )
+    live_max_interval: float = _setting(
+        "GATEWAY_LIVE_MAX_INTERVAL",
+        "Longest interval between two polls of a watched object; a subscription to a new "
+        "object that the budget could not poll this often is refused (LIVE_BUDGET_EXCEEDED).",
+        3600.0,
+    )
+    live_budget_share: float = _setting(
+        "GATEWAY_LIVE_BUDGET_SHARE",
+        "Share of the hourly LL2 budget that polling for subscriptions may spend (0 to 1).",
+        0.5,
+    )
+    ws_max_connections: int = _setting(
+        "GATEWAY_WS_MAX_CONNECTIONS",
+        "Most WebSocket connections open at once per process; one more is closed with 1013.",
+        1000,
+    )
+    ws_max_subscriptions: int = _setting(
+        "GATEWAY_WS_MAX_SUBSCRIPTIONS",
+        "Most operations running at once on one WebSocket connection; one more gets an error "
+        "(TOO_MANY_SUBSCRIPTIONS).",
+        20,
+    )
+    ws_init_timeout: float = _setting(
+        "GATEWAY_WS_INIT_TIMEOUT",
+        "Seconds a WebSocket client has to send connection_init (else closed with 4408).",
+        10.0,
+    )
+    ws_ping_interval: float = _setting(
+        "GATEWAY_WS_PING_INTERVAL",
+        "Seconds between WebSocket pings; a peer that does not answer one in time is disconnected.",
+        20.0,
+    )
 
     def __post_init__(self) -> None:
         for name in _POSITIVE:
@@ -250,6 +288,13 @@ class Settings:
             raise ValueError(f"log_format must be text or json, got {self.log_format!r}")
         if self.metrics_operations < 0:
             raise ValueError("metrics_operations must be 0 or more")
+        if not 0 < self.live_budget_share <= 1:
+            raise ValueError(f"live_budget_share must be in (0, 1], got {self.live_budget_share}")
+        if not 0 < self.live_interval <= self.live_max_interval:
+            raise ValueError(
+                "live_interval must be above 0 and at most live_max_interval, got "
+                f"{self.live_interval} and {self.live_max_interval}"
+            )
         if self.workers != "auto" and not (self.workers.isdigit() and int(self.workers) >= 1):
             raise ValueError(
                 f"workers must be a whole number from 1, or auto; got {self.workers!r}"

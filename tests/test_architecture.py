@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("gateway.cache",),
     ("gateway.upstream", "gateway.offline"),
+    ("gateway.live",),
     ("gateway.types",),
     ("gateway.planning",),
     ("gateway.loaders",),
@@ -48,6 +49,7 @@ FORBIDDEN = {
     "gateway.cache": {"strawberry", "graphql", "aiohttp", "httpx"},
     "gateway.upstream": {"strawberry", "graphql", "aiohttp.web", "aiodataloader"},
     "gateway.offline": {"strawberry", "graphql", "httpx", "redis", "aiodataloader"},
+    "gateway.live": {"strawberry", "graphql", "aiohttp", "httpx", "aiodataloader"},
     "gateway.types": {"aiohttp", "httpx", "redis", "aiodataloader"},
     "gateway.planning": {"aiohttp", "httpx", "redis", "aiodataloader"},
 }

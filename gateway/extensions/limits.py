@@ -319,6 +319,8 @@ class _CostTable:
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
         self.query_type = schema.query_type
+        #: Root types whose entity fields fetch (a subscription's too, at each answer).
+        self.roots = {t for t in (schema.query_type, schema.subscription_type) if t is not None}
         self._fields: dict[tuple[str, str], _FieldCost] = {}
 
     def field(self, parent: GraphQLNamedType, name: str, field: GraphQLField) -> _FieldCost:
@@ -337,7 +339,7 @@ class _CostTable:
             kind = _PAGE_ITEMS if _is_connection(parent) else _LIST
         else:
             kind = _SINGLE
-        root = parent is self.query_type and not name.startswith("__")
+        root = parent in self.roots and not name.startswith("__")
         calls = connection or _is_relation(field) or (root and _is_entity(named))
         return _FieldCost(kind, calls)
 

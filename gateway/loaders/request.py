@@ -49,6 +49,23 @@ class RequestLoader:
         self._selections.clear()
         self._modes.clear()
 
+    def restart(self, session: UpstreamSession) -> None:
+        """Begin again with a new session (a subscription's next event), holding nothing."""
+        self.release()
+        self.session = session
+        self._realised_at = -1
+
+    def received(self, resource: str, id: str, data: object) -> Entity | None:
+        """The record LL2 just sent for ``resource``'s ``/{id}/`` (a poll's answer), as
+        the request's entity; None when LL2 has it no more."""
+        if not isinstance(data, dict) or data.get("id") is None:
+            return None
+        cls = Entity.registry[resource]
+        normalised = self.session.version.normalise(resource, data, detail=True)
+        entity = self.store.entity(cls, normalised, complete=True)
+        self.loader(cls).prime(id, entity)
+        return entity
+
     def loader(self, cls: type[Entity]) -> EntityLoader:
         """The request's loader of ``cls``'s resource, made on first use."""
         loader = self._loaders.get(cls.resource)

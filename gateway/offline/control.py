@@ -10,6 +10,9 @@ POST   /_offline/faults      add one rule (object) or several (array)
 PUT    /_offline/faults      replace all rules (array)
 DELETE /_offline/faults      remove all rules
 GET    /_offline/health      snapshot meta and record counts
+POST   /_offline/records/    change one record: ``{resource}/{id}``, a JSON object
+       {resource}/{id}       whose keys replace the record's (snapshot form); the
+                             changed record, or 404
 ===========================  =====================================================
 
 None of these are LL2 calls: they are neither logged, throttled nor delayed.
@@ -129,3 +132,21 @@ async def get_health(request: web.Request) -> web.StreamResponse:
             "records": {r: len(e) for r, e in snapshot.entities.items()},
         }
     )
+
+
+@routes.post("/_offline/records/{resource}/{id}")
+async def post_record(request: web.Request) -> web.StreamResponse:
+    """Change one record, as LL2's data changes while a flight is under way."""
+    state = request.app[UPSTREAM]
+    resource, id_ = request.match_info["resource"], request.match_info["id"]
+    try:
+        patch = await _json_body(request)
+    except orjson.JSONDecodeError as exc:
+        return detail(f"not JSON: {exc}", 400)
+    if not isinstance(patch, dict):
+        return detail("the body must be a JSON object of the keys to change", 400)
+    try:
+        record = state.patch_record(resource, id_, patch)
+    except KeyError:
+        return detail("Not found.", 404)
+    return json_response(record)

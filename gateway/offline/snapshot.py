@@ -134,6 +134,20 @@ class Snapshot:
             value = self._memo[key] = factory(self)
             return value
 
+    def patched(self, resource: str, id: object, patch: Record) -> tuple[Snapshot, Record]:
+        """A new snapshot whose record of ``resource`` with this id has ``patch``'s keys
+        (and the record); this snapshot, shared by whoever loaded it, is left as it was.
+
+        Raises ``KeyError`` when there is no such record.
+        """
+        record = self.get(resource, id)
+        if record is None:
+            raise KeyError((resource, id))
+        changed = {**record, **patch, "id": record["id"]}
+        entities = {r: dict(e) for r, e in self.entities.items()}
+        entities[resource][str(id)] = changed
+        return Snapshot(entities, self.meta), changed
+
     def iter_all(self) -> Iterator[tuple[str, Record]]:
         for resource, records in self.entities.items():
             for record in records.values():

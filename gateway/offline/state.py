@@ -67,8 +67,17 @@ class OfflineUpstream:
         faults: Faults | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.snapshot = snapshot
         self.spec = spec if spec is not None else load_spec()
+        self._serve(snapshot)
+        self.latency = latency
+        self.throttle = Throttle(request_limit, clock=clock)
+        self.faults = faults if faults is not None else Faults()
+        self.log: list[LoggedRequest] = []
+        self.throttle_checks = 0
+
+    def _serve(self, snapshot: Snapshot) -> None:
+        """Serve ``snapshot``: every version's renderer (and its caches) made anew."""
+        self.snapshot = snapshot
         self.renderer = Renderer(snapshot, self.spec)
         self.versions: dict[str, VersionView] = {
             version: VersionView(old, LegacyRenderer(snapshot, old))
@@ -77,11 +86,16 @@ class OfflineUpstream:
             for old in (load_version_spec(version),)
         }
         self.versions[self.spec.version] = VersionView(self.spec, self.renderer)
-        self.latency = latency
-        self.throttle = Throttle(request_limit, clock=clock)
-        self.faults = faults if faults is not None else Faults()
-        self.log: list[LoggedRequest] = []
-        self.throttle_checks = 0
+
+    def patch_record(self, resource: str, id: str, patch: dict[str, Any]) -> dict[str, Any]:
+        """Change one record (its snapshot form: references are ``{"$ref": [...]}``):
+        ``patch``'s keys replace the record's; every later answer shows the change.
+
+        Raises ``KeyError`` when there is no such record.
+        """
+        snapshot, record = self.snapshot.patched(resource, id, patch)
+        self._serve(snapshot)
+        return record
 
     @property
     def request_limit(self) -> int | None:

@@ -6,6 +6,10 @@ embeds its configuration's agency in the short form, in ``detailed`` with its
 description).  :func:`covers` walks the client's selection alongside LL2's
 serializer schemas, so one list request in the right mode often answers what would
 otherwise take one more request per related object.
+
+A related entity selected only inside ``@defer``-ed fragments needs its reference in
+the page, not its fields: its own resolver loads what it lacks, in the deferred part,
+so the page (and the first part of the answer) does not wait for a richer mode.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ def covers(
         slot = slots.get(key)
         if slot is None or slot.model is None or spec_field.ref is None:
             continue
-        if not covers(spec_field.ref, slot.model, selected, fragments):
+        if slot.relation and issubclass(slot.model, Entity):  # it completes itself
+            selected = child_nodes(field_nodes, fragments, name, with_deferred=False)
+        if selected and not covers(spec_field.ref, slot.model, selected, fragments):
             return False
     return True
 

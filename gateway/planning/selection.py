@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+)
 from graphql.language import SelectionSetNode
 
 from gateway.types.base import Model
 
-__all__ = ["absent_keys", "child_nodes", "graphql_to_keys", "selected_keys"]
+__all__ = ["absent_keys", "child_nodes", "deferred", "graphql_to_keys", "selected_keys"]
 
 _KEYS_BY_NAME: dict[type, dict[str, str | None]] = {}
 
@@ -71,12 +77,27 @@ def selected_keys(
     return frozenset(keys)
 
 
+def deferred(node: InlineFragmentNode | FragmentSpreadNode) -> bool:
+    """Whether a fragment is ``@defer``-ed (unless ``if: false``; a variable ``if``
+    counts as deferred: planning for it costs at worst a call once it is not)."""
+    for directive in node.directives or ():
+        if directive.name.value == "defer":
+            return not any(
+                a.name.value == "if" and isinstance(a.value, BooleanValueNode) and not a.value.value
+                for a in directive.arguments or ()
+            )
+    return False
+
+
 def child_nodes(
     field_nodes: Iterable[FieldNode],
     fragments: dict[str, FragmentDefinitionNode],
     name: str,
+    *,
+    with_deferred: bool = True,
 ) -> list[FieldNode]:
-    """The field nodes called ``name`` directly below ``field_nodes``.
+    """The field nodes called ``name`` directly below ``field_nodes`` (without those in
+    ``@defer``-ed fragments when ``with_deferred`` is false).
 
     An explicit stack, not a recursive closure: a closure that refers to itself is a
     reference cycle, garbage that only the cycle collector frees, on every request.
@@ -93,6 +114,12 @@ def child_nodes(
                 if isinstance(node, FieldNode):
                     if node.name.value == name:
                         found.append(node)
+                elif (
+                    not with_deferred
+                    and isinstance(node, InlineFragmentNode | FragmentSpreadNode)
+                    and deferred(node)
+                ):
+                    continue
                 elif isinstance(node, InlineFragmentNode):
                     stack.append(node.selection_set)
                 elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:

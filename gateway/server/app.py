@@ -15,6 +15,7 @@ from gateway.server.cors import cors_middleware
 from gateway.server.graphiql.page import ASSETS_PATH, GraphiQLPage
 from gateway.server.health import READINESS, Readiness, readiness_context, readyz
 from gateway.server.lifecycle import upstream_context
+from gateway.server.live import LiveServer
 from gateway.server.metrics import METRICS, Metrics, metrics_context, metrics_handler
 from gateway.server.observe import observe_middleware
 from gateway.server.persisted import PersistedDocuments, persisted_context
@@ -61,6 +62,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(tracing_context)
     app.cleanup_ctx.append(upstream_context)
     app.cleanup_ctx.append(persisted_context(documents, settings))
+    live = LiveServer(state)
+    app.cleanup_ctx.append(live.cleanup_ctx)  # the live hub polls through the upstream
+    app.on_shutdown.append(live.on_shutdown)
     app.cleanup_ctx.append(readiness_context)
     if metrics is not None:
         app[METRICS] = metrics
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         state=state,
         documents=documents,
         graphiql=graphiql,
+        live=live,
     )
     app.router.add_route("*", "/graphql", view)
     if graphiql is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import time
 from collections.abc import Mapping
@@ -13,9 +14,16 @@ import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, GraphQLSchema
+from graphql.execution import (
+    InitialIncrementalExecutionResult,
+    SubsequentIncrementalExecutionResult,
+)
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from gateway.context import Context
@@ -24,6 +32,8 @@ from gateway.server.batching import BatchCosts, batch_too_costly, check_batch
 from gateway.server.errors import format_error, http_error_body
 from gateway.server.graphiql.page import GraphiQLPage
 from gateway.server.http_cache import Validity, apply_http_cache, validity
+from gateway.server.incremental import IncrementalParts, legacy_defer_spec
+from gateway.server.live import LiveServer, LiveTransportWSHandler, TextWebSocketAdapter, refuse
 from gateway.server.media import GRAPHQL_RESPONSE, negotiate
 from gateway.server.observation import (
     note_codes,
@@ -40,6 +50,8 @@ __all__ = ["GatewayView"]
 _CONTEXT = web.RequestKey("gateway_context", Context)
 #: The response-cache key of the request's operation, when it has one.
 _RESPONSE_KEY = web.RequestKey("gateway_response_key", str)
+#: The parts of an incremental (``@defer``/``@stream``) answer, while it is sent.
+_PARTS = web.RequestKey("gateway_incremental_parts", IncrementalParts)
 #: The media type the answer is sent as (``media.negotiate``).
 _MEDIA = web.RequestKey("gateway_media", str)
 #: The response Strawberry fills in (its status is set from the result).
@@ -170,16 +182,28 @@ def _request_error(result: ExecutionResult) -> bool:
 
 
 class GatewayView(GraphQLView[Context, None]):
+    graphql_transport_ws_handler_class = LiveTransportWSHandler
+    websocket_adapter_class = TextWebSocketAdapter
+
     def __init__(
         self,
-        *args: Any,
+        schema: BaseSchema,
+        *,
         state: AppState,
         documents: PersistedDocuments,
+        live: LiveServer,
         graphiql: GraphiQLPage | None = None,
-        **kwargs: Any,
+        graphql_ide: GraphQL_IDE | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(
+            schema,
+            graphql_ide=graphql_ide,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=dt.timedelta(seconds=state.settings.ws_init_timeout),
+            max_subscriptions_per_connection=None,  # LiveTransportWSHandler's own rule
+        )
         self.state = state
+        self.live = live
         self.documents = documents
         self.graphiql = graphiql
         graphql_schema = cast(GraphQLSchema, getattr(self.schema, "_schema"))  # noqa: B009
@@ -188,12 +212,18 @@ class GatewayView(GraphQLView[Context, None]):
         self.subscriptions = graphql_schema.subscription_type is not None
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if _is_websocket(request) and self.subscriptions:
+            # A socket lives as long as its client wants: no request deadline, no HTTP cache.
+            request[_MEDIA] = negotiate(request.headers.get("Accept"))
+            if not self.live.admit():
+                return await refuse(request, "Too many connections; try again later.")
+            return await self.run(request=request)
         response = await self._answer(request)
         return apply_http_cache(request, response, request.get(_VALIDITY))
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         media = request[_MEDIA] = negotiate(request.headers.get("Accept"))
-        if _is_websocket(request) and not self.subscriptions:
+        if _is_websocket(request):
             message = "This endpoint has no subscriptions and takes no WebSocket; use GET or POST."
             return _json(http_error_body(400, message), 400, media)
         try:
@@ -248,7 +278,9 @@ class GatewayView(GraphQLView[Context, None]):
 
     def _context(self, request: web.Request) -> Context:
         explain = _explain(request)
-        return Context.create(self.state.settings, self.state.upstream, explain=explain)
+        return Context.create(
+            self.state.settings, self.state.upstream, explain=explain, live=self.live.hub
+        )
 
     async def render_graphql_ide(self, request: web.Request) -> web.Response:
         if self.graphiql is None:
@@ -391,6 +423,37 @@ class GatewayView(GraphQLView[Context, None]):
             return result
 
         return list(await asyncio.gather(*(run(item) for item in planned)))
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [],
+            heartbeat=self.state.settings.ws_ping_interval,
+        )
+        await ws.prepare(request)
+        return ws
+
+    async def _process_stream_result(
+        self, request: web.Request, value: Any, all_pending: list[Any]
+    ) -> tuple[GraphQLHTTPResponse, list[Any]]:
+        """The parts of a ``@defer``/``@stream`` answer (:mod:`gateway.server.incremental`);
+        never kept by the response cache, the request's cost in the first and last part."""
+        if isinstance(value, InitialIncrementalExecutionResult):
+            legacy = legacy_defer_spec(request.headers.get("Accept"))
+            parts = request[_PARTS] = IncrementalParts(legacy=legacy)
+            body = parts.initial(value)
+        elif isinstance(value, SubsequentIncrementalExecutionResult):
+            body = request[_PARTS].subsequent(value)
+        else:
+            return await super()._process_stream_result(request, value, all_pending)
+        context = request.get(_CONTEXT)
+        first = isinstance(value, InitialIncrementalExecutionResult)
+        if context is not None and (first or not value.has_next):
+            body["extensions"] = context.extensions()
+            if not value.has_next:
+                context.data.release()
+        return body, all_pending  # type: ignore[return-value]
 
     def encode_json(self, data: object) -> bytes:
         return _dumps(data)

@@ -15,6 +15,10 @@ Every upstream GET of every request goes through :meth:`Upstream.get`:
    answers from the expired copy (stale-while-revalidate): however many expired
    answers a request reads, one after the other, it waits that long at most in all.
    The refresh fills the cache for the next request.
+
+:meth:`Upstream.refresh` skips step 1 (a poll for a subscription: LL2's answer now,
+stored for everyone), and every answer LL2 sends is shown to the callables in
+:attr:`Upstream.received` (the live hub: a query's call counts as a poll).
 """
 
 from __future__ import annotations
@@ -50,7 +54,10 @@ if TYPE_CHECKING:
     from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
-__all__ = ["Fetching", "RecentError", "Upstream", "cache_key", "endpoint_template"]
+__all__ = ["Fetching", "Received", "RecentError", "Upstream", "cache_key", "endpoint_template"]
+
+#: Told of every answer LL2 sent: ``(path, params, response)``; must not block.
+Received = Callable[[str, "dict[str, str] | None", UpstreamResponse], None]
 
 
 class Fetching(Protocol):
@@ -213,6 +220,8 @@ class Upstream:
         self.errors: collections.deque[RecentError] = collections.deque(maxlen=20)
         #: resource -> rows in the whole table, from unfiltered list pages.
         self.table_sizes: dict[str, int] = {}
+        #: Shown every answer LL2 sends (and every object a whole page carries).
+        self.received: list[Received] = []
 
     async def get(
         self,
@@ -244,6 +253,24 @@ class Upstream:
             return await asyncio.shield(shared)
         soft = (time.monotonic() if started is None else started) + self.stale_deadline
         return await self._fresh_or_stale(shared, key, entry, tally, min(soft, deadline or soft))
+
+    async def refresh(
+        self, path: str, params: dict[str, str] | None = None, *, deadline: float | None = None
+    ) -> UpstreamResponse:
+        """LL2's answer now, whatever the cache holds (one call, or one in flight joined),
+        stored in the cache for everyone; an expired answer stands in only if LL2 fails."""
+        key = cache_key(path, params)
+        entry = await self.cache.get(key)
+        shared = self._inflight.get(key)
+        try:
+            if shared is not None:
+                return await asyncio.shield(shared)
+            return await self._lead(path, params, key, Tally(), deadline)
+        except UpstreamError:
+            if entry is None:
+                raise
+            self.observer.served_stale()
+            return self._decoded.unpack(key, entry)
 
     async def _lead(
         self,
@@ -349,6 +376,8 @@ class Upstream:
         ttl, stale_ttl = self.ttl_for(path)
         tally.received(response.nbytes, response.seconds, fresh_until=time.time() + ttl)
         await self.cache.set(key, _pack(response), ttl=ttl, stale_ttl=stale_ttl)
+        for tell in self.received:
+            tell(path, params, response)
         return response
 
     async def _attempts(
@@ -460,3 +489,7 @@ class Upstream:
         ttl, stale_ttl = self.ttl_for(path)
         body = orjson.dumps(item)
         await self.cache.set(cache_key(path, None), b"200\n" + body, ttl=ttl, stale_ttl=stale_ttl)
+        if self.received:
+            response = UpstreamResponse(item, 200, len(body), 0.0, body)
+            for tell in self.received:
+                tell(path, None, response)

@@ -285,26 +285,21 @@ async def test_cors_lets_apollo_and_trace_headers_through_and_caches_the_preflig
         await gw.close()
 
 
-@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
-async def test_websocket_upgrades_get_a_clean_400(
-    gateway: Gateway, protocol: str, caplog: pytest.LogCaptureFixture
+async def test_websocket_speaks_graphql_transport_ws_only(
+    gateway: Gateway, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The schema has subscriptions: graphql-ws's protocol is served, the legacy
+    subscriptions-transport-ws one (also named ``graphql-ws``) is closed cleanly."""
     assert gateway.http is not None
-    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-        await gateway.http.ws_connect(f"{gateway.url}/graphql", protocols=[protocol])
-    assert refused.value.status == 400
-    r, body = await raw(
-        gateway,
-        "GET",
-        headers={
-            "Upgrade": "websocket",
-            "Connection": "Upgrade",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-            "Sec-WebSocket-Protocol": protocol,
-        },
-    )
-    assert r.status == 400 and b"no subscriptions" in body and b'"BAD_REQUEST"' in body
+    async with gateway.http.ws_connect(
+        f"{gateway.url}/graphql", protocols=["graphql-transport-ws"]
+    ) as ws:
+        assert ws.protocol == "graphql-transport-ws"
+        await ws.send_json({"type": "connection_init"})
+        assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
+    async with gateway.http.ws_connect(f"{gateway.url}/graphql", protocols=["graphql-ws"]) as ws:
+        closing = await ws.receive(timeout=5)
+        assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4406
     assert "Traceback" not in caplog.text
 
 
