@@ -137,7 +137,10 @@ def table(title: str, rows: dict[str, str]) -> str:
 def log_report(path: Path) -> str:
     text = path.read_text(errors="replace") if path.exists() else ""
     lines = text.splitlines()
-    return f"{len(lines)} lines, {text.count('Traceback')} tracebacks"
+    report = f"{len(lines)} lines, {text.count('Traceback')} tracebacks"
+    if 0 < len(lines) <= 5:  # few: show them, without their time stamps
+        report += ": " + "; ".join(f"`{line[24:][:110]}`" for line in lines)
+    return report
 
 
 # -- processes -------------------------------------------------------------------------

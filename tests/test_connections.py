@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 
 from gateway.offline import RunningUpstream
-from gateway.server.connections import ConnectionGuard, connection_cap
+from gateway.server.connections import ConnectionGuard, connection_cap, listen_backlog
 from gateway.server.serving import quiet_accept_errors
 from gateway.throttled_log import ThrottledLog
 from tests.harness import Gateway, free_port
@@ -215,10 +215,19 @@ async def test_at_the_cap_with_every_connection_busy_a_new_one_gets_503(
 
 
 def test_the_cap_leaves_room_under_the_file_limit() -> None:
+    assert [listen_backlog(limit) for limit in (None, 20000, 1024, 256, 32)] == [
+        128,
+        128,
+        128,
+        32,
+        8,
+    ]
     assert connection_cap(1000, upstream_connections=20, backlog=128, limit=None) == 1000
-    assert connection_cap(1000, upstream_connections=20, backlog=128, limit=1024) == 792
-    assert connection_cap(1000, upstream_connections=20, backlog=128, limit=256) == 24
-    assert connection_cap(1000, upstream_connections=20, backlog=128, limit=64) == 8
+    assert connection_cap(1000, upstream_connections=20, backlog=128, limit=20000) == 1000
+    assert connection_cap(1000, upstream_connections=20, backlog=128, limit=1024) == 664
+    assert connection_cap(1000, upstream_connections=20, backlog=32, limit=256) == 88
+    assert connection_cap(1000, upstream_connections=20, backlog=8, limit=64) == 8
+    assert connection_cap(3, upstream_connections=20, backlog=128, limit=None) == 3
 
 
 def test_the_guard_evicts_the_silent_first_and_refuses_when_all_are_busy() -> None:

@@ -17,7 +17,7 @@ import resource
 from collections import OrderedDict
 from typing import Protocol
 
-__all__ = ["Connection", "ConnectionGuard", "connection_cap", "file_limit"]
+__all__ = ["Connection", "ConnectionGuard", "connection_cap", "file_limit", "listen_backlog"]
 
 log = logging.getLogger("gateway.server")
 
@@ -34,16 +34,22 @@ def file_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
+def listen_backlog(limit: int | None, wanted: int = 128) -> int:
+    """The listen backlog for a file limit: the event loop accepts up to that many
+    connections at a time, so a small limit takes a small backlog."""
+    return wanted if limit is None else max(8, min(wanted, limit // 8))
+
+
 def connection_cap(
     wanted: int, *, upstream_connections: int, backlog: int, limit: int | None
 ) -> int:
     """``wanted``, lowered to leave descriptors under ``limit`` for LL2 (both ends, when
-    the offline LL2 runs in-process), Redis, the process itself, and one burst of
-    ``backlog`` connections (the event loop accepts that many before the first of them
-    reaches the cap's check)."""
+    the offline LL2 runs in-process), Redis, the process itself, and two bursts of
+    ``backlog`` connections (the event loop accepts that many at a time, and a second
+    burst may come before the connections closed to make room for the first are gone)."""
     if limit is None:
         return wanted
-    room = limit - BASE_RESERVE - 2 * upstream_connections - backlog
+    room = limit - BASE_RESERVE - 2 * upstream_connections - 2 * backlog
     return min(wanted, max(MIN_CAP, room))
 
 

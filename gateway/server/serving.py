@@ -22,7 +22,12 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_runner import GracefulExit
 
-from gateway.server.connections import ConnectionGuard, connection_cap, file_limit
+from gateway.server.connections import (
+    ConnectionGuard,
+    connection_cap,
+    file_limit,
+    listen_backlog,
+)
 from gateway.server.protocol import GatewayServer
 from gateway.server.state import APP_STATE
 from gateway.throttled_log import ThrottledLog
@@ -130,13 +135,16 @@ def run_app(
     *,
     host: str,
     port: int,
-    backlog: int = 128,
+    backlog: int | None = None,
     reuse_port: bool = False,
     print: Callable[..., None] | None = None,
     **runner_options: Any,
 ) -> None:
     """Serve ``app`` until SIGINT or SIGTERM, as :func:`aiohttp.web.run_app` does;
-    ``runner_options`` go to the runner (``shutdown_timeout``, ``access_log``...)."""
+    ``runner_options`` go to the runner (``shutdown_timeout``, ``access_log``...).
+    ``backlog`` defaults to 128, less under a small file limit."""
+    if backlog is None:
+        backlog = listen_backlog(file_limit())
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     main = loop.create_task(
