@@ -9,6 +9,11 @@ clock decides, so instances whose clocks disagree still agree on freshness.
 Redis's ``maxmemory`` policy, not this class, bounds the size (``volatile-lru``
 suits it: every entry has a TTL).
 
+It also holds the in-flight locks (:class:`~gateway.cache.base.InflightLocks`) of
+the processes sharing it: ``{prefix}lock:{key}``, claimed with ``SET NX PX`` holding
+a random token, renewed and released only by that token's holder (a small Lua
+script compares it), gone by themselves at their TTL.
+
 A cache must never fail a request: when Redis is unreachable or errs, a lookup
 is a miss and a store does nothing, both counted in ``errors``; Redis is then
 left alone for ``backoff`` seconds (so a dead server costs one timeout, not one
@@ -20,9 +25,10 @@ from __future__ import annotations
 import logging
 import math
 import re
+import secrets
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -43,6 +49,18 @@ _SCAN_ROUNDS = 20
 _LOG_EVERY = 60.0
 #: What a call to Redis may raise when Redis, or the way to it, is broken.
 _FAILURES = (RedisError, OSError)
+#: The token of a lock granted because Redis could not be asked.
+_UNSHARED = "unshared"
+#: KEYS[1] lock, ARGV[1] token, ARGV[2] new TTL in ms (0: delete): 1 if it was ours.
+_IF_OURS = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+"""
+
+
+def _ms(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
 
 
 def _glob_escape(text: str) -> str:
@@ -84,6 +102,8 @@ class RedisCache:
             retry=Retry(NoBackoff(), 1),
         )
         self._keys = f"{prefix}cache:"
+        self._locks = f"{prefix}lock:"
+        self._if_ours = self._client.register_script(_IF_OURS)
         self._pattern = _glob_escape(self._keys) + "*"
         self._clock = clock
         self._backoff = backoff
@@ -117,22 +137,36 @@ class RedisCache:
         return entry
 
     async def set(self, key: str, value: bytes, *, ttl: float, stale_ttl: float) -> None:
+        await self.set_many({key: value}, ttl=ttl, stale_ttl=stale_ttl)
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl: float, stale_ttl: float) -> None:
+        """One ``SET ... PX`` per value, in one ``MULTI`` when there are several."""
         if ttl < 0 or stale_ttl < 0:
             raise ValueError(f"ttl and stale_ttl must be >= 0, got {ttl} and {stale_ttl}")
+        if not values:
+            return
         if ttl + stale_ttl <= 0:
-            await self.delete(key)
+            for key in values:
+                await self.delete(key)
             return
         if self._down():
             return
-        blob = _HEADER.pack(_VERSION, ttl, stale_ttl) + value
-        lifetime_ms = max(1, math.ceil((ttl + stale_ttl) * 1000))
+        header = _HEADER.pack(_VERSION, ttl, stale_ttl)
+        lifetime_ms = _ms(ttl + stale_ttl)
         try:
-            await self._client.set(self._keys + key, blob, px=lifetime_ms)
+            if len(values) == 1:
+                [(key, value)] = values.items()
+                await self._client.set(self._keys + key, header + value, px=lifetime_ms)
+            else:
+                async with self._client.pipeline(transaction=True) as pipe:
+                    for key, value in values.items():
+                        pipe.set(self._keys + key, header + value, px=lifetime_ms)
+                    await pipe.execute()
         except _FAILURES as exc:
             self._failed(exc)
             return
         self._succeeded()
-        self._sets += 1
+        self._sets += len(values)
 
     async def delete(self, key: str) -> None:
         if self._down():
@@ -143,6 +177,47 @@ class RedisCache:
             self._failed(exc)
             return
         self._succeeded()
+
+    async def claim(self, key: str, ttl: float) -> str | None:
+        if self._down():
+            return _UNSHARED
+        token = secrets.token_hex(8)
+        try:
+            taken = await self._client.set(self._locks + key, token, nx=True, px=_ms(ttl))
+        except _FAILURES as exc:
+            self._failed(exc)
+            return _UNSHARED
+        self._succeeded()
+        return token if taken else None
+
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        return await self._if_ours_do(key, token, _ms(ttl))
+
+    async def release(self, key: str, token: str) -> None:
+        await self._if_ours_do(key, token, 0)
+
+    async def claimed(self, key: str) -> bool:
+        if self._down():
+            return False
+        try:
+            found = await self._client.exists(self._locks + key)
+        except _FAILURES as exc:
+            self._failed(exc)
+            return False
+        self._succeeded()
+        return bool(found)
+
+    async def _if_ours_do(self, key: str, token: str, ttl_ms: int) -> bool:
+        """Renew (``ttl_ms``) or delete (0) the lock if ``token`` holds it."""
+        if token == _UNSHARED or self._down():
+            return True
+        try:
+            done = await self._if_ours(keys=[self._locks + key], args=[token, ttl_ms])
+        except _FAILURES as exc:
+            self._failed(exc)
+            return True
+        self._succeeded()
+        return bool(done)
 
     async def stats(self) -> CacheStats:
         entries = await self._count()  # first: a failure here counts in errors

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from gateway.cache import open_cache
+from gateway.cache import InflightLocks, open_cache
 from gateway.cache.policy import ttl_for
 from gateway.errors import UpstreamError
 from gateway.server.responses import ResponseCache
@@ -111,6 +111,8 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         retries=settings.upstream_retries,
         backoff=settings.upstream_backoff,
         max_concurrency=settings.upstream_connections,
+        # Shared by the processes on one Redis: one of them calls LL2 for a key at a time.
+        locks=cache if isinstance(cache, InflightLocks) else None,
     )
     try:
         yield

@@ -10,6 +10,7 @@ calls depend on data a dry run does not have).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.upstream.client import UpstreamResponse
@@ -49,5 +50,5 @@ class DryRun:
     ) -> UpstreamResponse | None:
         return await self.upstream.peek(path, params, tally)
 
-    async def remember(self, path: str, item: dict[str, Any]) -> None:
+    async def remember(self, items: Mapping[str, dict[str, Any]]) -> None:
         """Nothing to remember: a dry run receives no data."""
