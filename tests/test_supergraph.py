@@ -187,7 +187,9 @@ async def test_references_cost_what_their_ids_in_one_query_cost(
     query = f'{{ watchlist(name: "everything") {{ spacecraft {{ {SPACECRAFT} watchers }} }} }}'
     answer = await supergraph.query(query)
     assert "errors" not in answer
-    assert [s["id"] for s in answer["data"]["watchlist"]["spacecraft"]] == ids
+    spacecraft = answer["data"]["watchlist"]["spacecraft"]
+    assert [s["id"] for s in spacecraft] == ids
+    assert all(s["name"] and s["watchers"] == watchers(s["id"]) for s in spacecraft)
     by_references = supergraph.ll2_calls()
     # Cold, with the size of LL2's spacecraft table unknown: one detail per distinct
     # spacecraft, each once; their configurations and agencies come embedded.
@@ -207,7 +209,7 @@ async def test_references_read_the_table_in_one_call_once_its_size_is_known(
     supergraph: Supergraph,
 ) -> None:
     answer = await supergraph.query("{ spacecrafts(first: 1) { totalCount } }")
-    assert answer["data"]["spacecrafts"]["totalCount"] == 28
+    assert answer["data"]["spacecrafts"]["totalCount"] <= 100, "the table is one page"
     supergraph.upstream.state.reset()
     query = f'{{ watchlist(name: "everything") {{ spacecraft {{ {SPACECRAFT} watchers }} }} }}'
     answer = await supergraph.query(query)
