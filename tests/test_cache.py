@@ -374,3 +374,43 @@ async def test_redis_set_many_stores_them_all_alike(redis_url: str, redis_prefix
     from gateway.cache.redis import RedisCache
 
     await _stores_them_all_alike(RedisCache(redis_url, prefix=redis_prefix))
+
+
+async def test_a_redis_entry_keeps_its_store_time_across_reads(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """Each process keeps the entries it reads decoded, as long as ``stored_at`` says the
+    entry is the one it decoded: the same on every read of a write, new with a new write."""
+    import struct
+
+    import redis.asyncio as aioredis
+
+    from gateway.cache.redis import RedisCache
+
+    one, two = (
+        RedisCache(redis_url, prefix=redis_prefix),
+        RedisCache(redis_url, prefix=redis_prefix),
+    )
+    raw = aioredis.from_url(redis_url)
+    try:
+        await one.set("k", b"v", ttl=60, stale_ttl=60)
+        reads = []
+        for cache in (one, two, one, two):
+            entry = await cache.get("k")
+            assert entry is not None and entry.value == b"v"
+            reads.append(entry.stored_at)
+            await asyncio.sleep(0.01)
+        assert len(set(reads)) == 1
+        await two.set("k", b"v", ttl=60, stale_ttl=60)
+        again = await one.get("k")
+        assert again is not None and again.stored_at > reads[0]
+
+        # An entry written before the store time was kept (format 1) still reads.
+        old = struct.pack("!Bdd", 1, 60.0, 60.0) + b"old"
+        await raw.set(redis_prefix + "cache:old", old, px=120_000)
+        entry = await one.get("old")
+        assert entry is not None and entry.value == b"old" and entry.fresh
+    finally:
+        await one.close()
+        await two.close()
+        await raw.aclose()

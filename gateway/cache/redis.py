@@ -1,11 +1,14 @@
 """A cache in Redis, shared by every gateway instance.
 
 Each entry is one string key, ``{prefix}cache:{key}``, holding a small header
-(format version, ``ttl``, ``stale_ttl``) and then the value, written with one
-``SET ... PX`` whose Redis TTL is ``ttl + stale_ttl``. Redis drops the entry when
-its stale window ends, and freshness is judged from the remaining TTL
+(format version, ``ttl``, ``stale_ttl``, the writer's time) and then the value,
+written with one ``SET ... PX`` whose Redis TTL is ``ttl + stale_ttl``. Redis drops
+the entry when its stale window ends, and freshness is judged from the remaining TTL
 (``PTTL > stale_ttl``), read in the same ``MULTI`` as the value: only Redis's
-clock decides, so instances whose clocks disagree still agree on freshness.
+clock decides, so instances whose clocks disagree still agree on freshness.  The
+writer's time is the entry's ``stored_at``: the same on every read of one write
+(so each process can keep the entry decoded, :class:`gateway.upstream.fetcher.Upstream`),
+new with every write.
 Redis's ``maxmemory`` policy, not this class, bounds the size (``volatile-lru``
 suits it: every entry has a TTL).
 
@@ -42,8 +45,10 @@ __all__ = ["RedisCache"]
 log = logging.getLogger("gateway.cache")
 
 #: format version, ttl, stale_ttl; the value follows.
-_HEADER = struct.Struct("!Bdd")
-_VERSION = 1
+_HEADER = struct.Struct("!Bddd")
+_VERSION = 2
+#: Entries of version 1 (no writer's time), still read.
+_HEADER_1 = struct.Struct("!Bdd")
 #: ``stats()`` counts entries with at most this many ``SCAN`` calls of ~1000 keys.
 _SCAN_ROUNDS = 20
 _LOG_EVERY = 60.0
@@ -151,7 +156,7 @@ class RedisCache:
             return
         if self._down():
             return
-        header = _HEADER.pack(_VERSION, ttl, stale_ttl)
+        header = _HEADER.pack(_VERSION, ttl, stale_ttl, self._clock())
         lifetime_ms = _ms(ttl + stale_ttl)
         try:
             if len(values) == 1:
@@ -238,14 +243,22 @@ class RedisCache:
 
     def _entry(self, blob: bytes | None, pttl: int) -> CacheEntry | None:
         """The entry in this process's clock, from Redis's remaining TTL; ``None`` if unusable."""
-        if blob is None or pttl < 0 or len(blob) < _HEADER.size:
+        if blob is None or pttl < 0 or len(blob) < _HEADER_1.size:
             return None  # absent, without an expiry (not ours), or truncated
-        version, ttl, stale_ttl = _HEADER.unpack_from(blob)
-        if version != _VERSION:
+        version = blob[0]
+        if version == _VERSION and len(blob) >= _HEADER.size:
+            _, ttl, stale_ttl, stored_at = _HEADER.unpack_from(blob)
+            size = _HEADER.size
+        elif version == 1:
+            _, ttl, stale_ttl = _HEADER_1.unpack_from(blob)
+            stored_at, size = math.nan, _HEADER_1.size
+        else:
             return None
         now = self._clock()
         expires_at = now + pttl / 1000 - stale_ttl
-        return CacheEntry(blob[_HEADER.size :], expires_at - ttl, expires_at, clock=self._clock)
+        if math.isnan(stored_at):
+            stored_at = expires_at - ttl
+        return CacheEntry(blob[size:], stored_at, expires_at, clock=self._clock)
 
     async def _count(self) -> int | None:
         if self._down():
