@@ -176,3 +176,33 @@ async def test_never_waits_past_the_request_deadline(
         await cache.release(AGENCY_44, token)
     finally:
         await gateway.close()
+
+
+async def test_a_poll_takes_only_an_answer_newer_than_the_one_it_saw(
+    upstream: RunningUpstream, redis_gateway: Gateway, ll2: Any
+) -> None:
+    """A subscription's poll (``Upstream.refresh``) wants LL2's answer now: the cached
+    one does not do, another process's fresher one does."""
+    await redis_gateway.query('{ agency(id: "44") { name } }')  # cached, fresh
+    fetcher = redis_gateway.state.upstream
+    cache = shared_cache(redis_gateway)
+    upstream.state.reset()
+
+    token = await cache.claim(AGENCY_44, ttl=30)  # a peer is polling it
+    assert token is not None
+    poll = asyncio.ensure_future(fetcher.refresh("agencies/44/"))
+    await asyncio.sleep(0.3)
+    assert not poll.done(), "the answer in the cache is the one it saw"
+    newer = {**(await ll2("agencies/44/")), "name": "NASA, as the peer polled it"}
+    await cache.set(AGENCY_44, b"200\n" + orjson.dumps(newer), ttl=60, stale_ttl=60)
+    await cache.release(AGENCY_44, token)
+    assert (await poll).data["name"] == "NASA, as the peer polled it"
+    assert redis_gateway.upstream_calls() == []
+
+    token = await cache.claim(AGENCY_44, ttl=30)  # a peer that lets go without an answer
+    assert token is not None
+    poll = asyncio.ensure_future(fetcher.refresh("agencies/44/"))
+    await asyncio.sleep(0.2)
+    await cache.release(AGENCY_44, token)
+    assert (await poll).data["name"] == "National Aeronautics and Space Administration"
+    assert [call.path for call in redis_gateway.upstream_calls()] == ["/2.3.0/agencies/44/"]
