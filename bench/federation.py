@@ -31,6 +31,7 @@ from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
 from gateway.offline import start_offline_upstream
 from gateway.resolvers.query import Query
+from gateway.resolvers.subscription import Subscription
 from gateway.schema import schema as federated
 from gateway.server import APP_STATE, create_app
 from gateway.settings import Settings
@@ -42,10 +43,14 @@ from gateway.types.scalars import SCALAR_MAP
 def plain_schema() -> strawberry.Schema:
     with warnings.catch_warnings():  # the types carry @key: the plain schema warns of it
         warnings.simplefilter("ignore")
-        return strawberry.Schema(
+        return strawberry.Schema(  # what gateway.schema.build_schema builds, but federation
             query=Query,
+            subscription=Subscription,
             config=StrawberryConfig(
-                scalar_map=SCALAR_MAP, info_class=GatewayInfo, default_resolver=read_field
+                scalar_map=SCALAR_MAP,
+                info_class=GatewayInfo,
+                default_resolver=read_field,
+                enable_experimental_incremental_execution=True,
             ),
             extensions=[
                 IntrospectionSwitch,
