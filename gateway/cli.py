@@ -63,7 +63,7 @@ def _upstream(args: argparse.Namespace) -> int:
 def _export_schema(args: argparse.Namespace) -> int:
     from gateway.schema import schema
 
-    text = schema.as_str() + "\n"
+    text = (schema.subgraph_sdl() if args.federation else schema.as_str()) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
     export.add_argument("output", nargs="?", default="-", help="File to write, or - for stdout.")
+    export.add_argument(
+        "--federation",
+        action="store_true",
+        help="The Federation v2 subgraph SDL (with @link and @key), as `_service { sdl }` "
+        "gives it, for a router to compose.",
+    )
     export.set_defaults(run=_export_schema)
     return parser
 

@@ -1,31 +1,55 @@
-"""The Strawberry schema, built once per process."""
+"""The Strawberry schema, built once per process: an Apollo Federation v2 subgraph.
+
+The schema every client queries is also a subgraph a supergraph router (Apollo
+Router or Gateway, Hive Gateway, Cosmo) can compose: ``Query._service { sdl }`` gives
+its SDL with the federation directives, every LL2 resource is an entity with
+``@key(fields: "id")`` (:mod:`gateway.types.federation`), and ``Query._entities``
+resolves references through the request's loaders (:mod:`gateway.resolvers.entities`).
+
+Two SDL documents come out of it: :meth:`GatewaySchema.subgraph_sdl`, what ``_service``
+answers and a router composes (``schema.federation.graphql``), and
+:meth:`GatewaySchema.as_str`, the same without the federation directives (``@link``,
+``@key``, which only a composer understands): what introspection shows a client
+(``schema.graphql``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.federation import Schema as FederationSchema
+from strawberry.federation.schema import FederationAny
+from strawberry.federation.schema_directives import FederationDirective
+from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
+from gateway.resolvers.entities import resolve_entities
 from gateway.resolvers.query import Query
 from gateway.resolvers.subscription import Subscription
 from gateway.types.base import read_field
 from gateway.types.descriptions import describe
+from gateway.types.federation import describe_federation, federate
 from gateway.types.resolving import GatewayInfo
 from gateway.types.scalars import SCALAR_MAP
 
-__all__ = ["GatewaySchema", "build_schema", "schema"]
+__all__ = ["FEDERATION_VERSION", "GatewaySchema", "build_schema", "schema"]
+
+#: The lowest Federation 2 version with all this subgraph uses (``@key``): every
+#: Federation 2 composer accepts it.
+FEDERATION_VERSION: Final = "2.0"
 
 
-class GatewaySchema(strawberry.Schema):
+class GatewaySchema(FederationSchema):
     async def execute(
         self,
         query: str | None,
@@ -51,10 +75,54 @@ class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Leave logging to the view: it logs only unexpected errors, with their id."""
 
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """``Query._entities``: one batch of loader lookups, an error per bad reference."""
+        assert isinstance(info, GatewayInfo), "the schema's info_class"
+        return resolve_entities(info, representations)  # type: ignore[return-value]
 
-def build_schema(*, incremental: bool = True) -> strawberry.Schema:
+    def as_str(self) -> str:
+        """The schema as clients see it: every type and field, no federation directive
+        (``schema.graphql``; any GraphQL tool reads it without a composer)."""
+        with _federation_directives_hidden(self):
+            return print_schema(self)
+
+    __str__ = as_str
+
+    def subgraph_sdl(self) -> str:
+        """The SDL a router composes, as ``{ _service { sdl } }`` answers it
+        (``schema.federation.graphql``)."""
+        return print_schema(self)
+
+
+@contextmanager
+def _federation_directives_hidden(built: strawberry.Schema) -> Iterator[None]:
+    """Strawberry's printer reads directives from the type definitions: hide the
+    federation ones while printing (synchronously: no request can see it)."""
+    hidden: list[tuple[Any, list[object]]] = []
+    for graphql_type in built._schema.type_map.values():
+        definition = (graphql_type.extensions or {}).get("strawberry-definition")
+        directives = getattr(definition, "directives", None)
+        if directives and any(isinstance(d, FederationDirective) for d in directives):
+            hidden.append((definition, directives))
+            definition.directives = [  # type: ignore[union-attr]
+                d for d in directives if not isinstance(d, FederationDirective)
+            ]
+    schema_directives = built.schema_directives
+    built.schema_directives = []
+    try:
+        yield
+    finally:
+        built.schema_directives = schema_directives
+        for definition, directives in hidden:
+            definition.directives = directives
+
+
+def build_schema(*, incremental: bool = True) -> GatewaySchema:
     """The schema; ``incremental=False`` leaves ``@defer``/``@stream`` out (for comparison:
     ``python -m bench.incremental``)."""
+    federate()
     built = GatewaySchema(
         query=Query,
         subscription=Subscription,
@@ -72,8 +140,10 @@ def build_schema(*, incremental: bool = True) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],
+        federation_version=FEDERATION_VERSION,
     )
     describe(built._schema)  # what LL2's fields mean, for GraphiQL's docs
+    describe_federation(built._schema)
     return built
 
 

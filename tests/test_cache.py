@@ -303,3 +303,115 @@ async def test_after_a_failure_redis_is_left_alone_for_a_while() -> None:
         assert (stats.misses, stats.errors) == (100, 101)  # 100 lookups + the skipped SCAN
     finally:
         await cache.close()
+
+
+async def test_redis_in_flight_locks(redis_url: str, redis_prefix: str) -> None:
+    from gateway.cache import InflightLocks
+    from gateway.cache.redis import RedisCache
+
+    one, two = (
+        RedisCache(redis_url, prefix=redis_prefix),
+        RedisCache(redis_url, prefix=redis_prefix),
+    )
+    try:
+        assert isinstance(one, InflightLocks) and not isinstance(MemoryCache(1), InflightLocks)
+        token = await one.claim("k", ttl=30)
+        assert token is not None
+        assert await two.claim("k", ttl=30) is None, "one holder at a time, across instances"
+        assert await two.claimed("k") and not await two.claimed("other")
+        assert not await two.renew("k", "not-the-token", ttl=30)
+        await two.release("k", "not-the-token")
+        assert await one.claimed("k"), "only its holder lets it go"
+        assert await one.renew("k", token, ttl=30)
+        await one.release("k", token)
+        assert not await two.claimed("k")
+
+        short = await two.claim("k", ttl=0.1)
+        assert short is not None
+        await asyncio.sleep(0.2)
+        assert not await one.claimed("k"), "a lock nobody renews goes by itself"
+        assert not await two.renew("k", short, ttl=30)
+        assert await one.claim("k", ttl=30) is not None
+        assert (await one.stats()).entries == 0, "locks are no cache entries"
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_dead_redis_grants_every_lock() -> None:
+    """Without Redis each process calls for itself, as with the in-memory cache."""
+    from gateway.cache.redis import RedisCache
+
+    cache = RedisCache(DEAD_REDIS, backoff=0)
+    try:
+        token = await cache.claim("k", ttl=30)
+        assert token is not None and await cache.claim("k", ttl=30) is not None
+        assert not await cache.claimed("k")
+        assert await cache.renew("k", token, ttl=30)
+        await cache.release("k", token)
+    finally:
+        await cache.close()
+
+
+async def _stores_them_all_alike(cache: Cache) -> None:
+    try:
+        await cache.set_many({"a": b"1", "b": b"2"}, ttl=60, stale_ttl=60)
+        await cache.set_many({}, ttl=60, stale_ttl=60)
+        a, b = await cache.get("a"), await cache.get("b")
+        assert a is not None and b is not None and (a.value, b.value) == (b"1", b"2")
+        assert a.fresh and a.expires_at == pytest.approx(b.expires_at, abs=1)
+        await cache.set_many({"a": b"1", "b": b"2"}, ttl=0, stale_ttl=0)
+        assert await cache.get("a") is None and await cache.get("b") is None
+        assert (await cache.stats()).sets == 2
+    finally:
+        await cache.close()
+
+
+async def test_set_many_stores_them_all_alike() -> None:
+    await _stores_them_all_alike(MemoryCache(1 << 20))
+
+
+async def test_redis_set_many_stores_them_all_alike(redis_url: str, redis_prefix: str) -> None:
+    from gateway.cache.redis import RedisCache
+
+    await _stores_them_all_alike(RedisCache(redis_url, prefix=redis_prefix))
+
+
+async def test_a_redis_entry_keeps_its_store_time_across_reads(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """Each process keeps the entries it reads decoded, as long as ``stored_at`` says the
+    entry is the one it decoded: the same on every read of a write, new with a new write."""
+    import struct
+
+    import redis.asyncio as aioredis
+
+    from gateway.cache.redis import RedisCache
+
+    one, two = (
+        RedisCache(redis_url, prefix=redis_prefix),
+        RedisCache(redis_url, prefix=redis_prefix),
+    )
+    raw = aioredis.from_url(redis_url)
+    try:
+        await one.set("k", b"v", ttl=60, stale_ttl=60)
+        reads = []
+        for cache in (one, two, one, two):
+            entry = await cache.get("k")
+            assert entry is not None and entry.value == b"v"
+            reads.append(entry.stored_at)
+            await asyncio.sleep(0.01)
+        assert len(set(reads)) == 1
+        await two.set("k", b"v", ttl=60, stale_ttl=60)
+        again = await one.get("k")
+        assert again is not None and again.stored_at > reads[0]
+
+        # An entry written before the store time was kept (format 1) still reads.
+        old = struct.pack("!Bdd", 1, 60.0, 60.0) + b"old"
+        await raw.set(redis_prefix + "cache:old", old, px=120_000)
+        entry = await one.get("old")
+        assert entry is not None and entry.value == b"old" and entry.fresh
+    finally:
+        await one.close()
+        await two.close()
+        await raw.aclose()

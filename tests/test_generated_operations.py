@@ -35,6 +35,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLUnionType,
     Undefined,
     get_named_type,
     get_nullable_type,
@@ -71,6 +72,8 @@ KNOWN_CODES = frozenset(
 SCHEMA = gateway_schema._schema
 QUERY = SCHEMA.query_type
 assert QUERY is not None
+ENTITY_UNION = SCHEMA.get_type("_Entity")
+assert isinstance(ENTITY_UNION, GraphQLUnionType)
 
 #: How deep generated selections nest objects (the depth limit is 15).
 MAX_OBJECT_DEPTH = 4
@@ -238,6 +241,8 @@ class Builder:
             )
             return {n: self.value(tp.fields[n].type, n, depth + 1) for n in chosen}
         name = getattr(tp, "name", "")
+        if name == "_Any":
+            return self.representation()
         if name == "Int":
             if arg in ("first", "last"):
                 if self.chance(6):
@@ -270,6 +275,27 @@ class Builder:
                 )
             )
         return draw(st.one_of(st.text(max_size=8), st.sampled_from(ODD_TEXT)))
+
+    def representation(self) -> Any:
+        """A federation reference for ``_entities``: mostly real, sometimes not."""
+        draw = self.draw
+        entities = sorted(t.name for t in ENTITY_UNION.types)
+        if self.chance(5):
+            return draw(
+                st.sampled_from(
+                    ["Spacecraft:602", 602, None, [], {}, {"id": "602"}, {"__typename": 7}]
+                )
+            )
+        typename = draw(st.sampled_from([*entities, "Rocket", "Query", "Image"]))
+        representation: dict[str, Any] = {"__typename": typename}
+        if not self.chance(8):
+            real = REAL_IDS.get(typename)
+            representation["id"] = (
+                draw(st.sampled_from(real))
+                if real and not self.chance(3)
+                else draw(st.one_of(st.sampled_from(IDS), st.integers(-1, 10**6), st.booleans()))
+            )
+        return representation
 
     def wrong_value(self) -> Any:
         return self.draw(
@@ -378,6 +404,17 @@ class Builder:
         if is_leaf_type(named):
             args = self.arguments(fld, here, connection=False)[0] if fld.args else ""
             return f"{alias}{name}{args}"
+        if isinstance(named, GraphQLUnionType):  # `_entities`: a fragment per member drawn
+            if depth >= MAX_OBJECT_DEPTH or mult > 3:
+                return None
+            args = self.arguments(fld, here, connection=False)[0]
+            members = self.draw(
+                st.lists(st.sampled_from(sorted(named.types, key=str)), min_size=1, max_size=3)
+            )
+            bodies = [
+                f"... on {m.name} {self.selection(m, here, depth + 1, mult * 3)}" for m in members
+            ]
+            return f"{alias}{name}{args} {{ __typename {' '.join(bodies)} }}"
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         connection = is_connection(named)
         page_items = is_connection(parent)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gateway.cache.base import Cache, CacheEntry, CacheStats
+from gateway.cache.base import Cache, CacheEntry, CacheStats, InflightLocks
 from gateway.cache.memory import MemoryCache
 from gateway.cache.policy import ttl_for
 from gateway.cache.tiered import TieredCache
@@ -23,6 +23,7 @@ __all__ = [
     "Cache",
     "CacheEntry",
     "CacheStats",
+    "InflightLocks",
     "MemoryCache",
     "RedisCache",
     "TieredCache",

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Cache", "CacheEntry", "CacheStats"]
+__all__ = ["Cache", "CacheEntry", "CacheStats", "InflightLocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +85,48 @@ class Cache(Protocol):
         """
         ...
 
+    async def set_many(self, values: Mapping[str, bytes], *, ttl: float, stale_ttl: float) -> None:
+        """Store several values alike, at once: a lookup sees all of them or none."""
+        ...
+
     async def delete(self, key: str) -> None: ...
 
     async def stats(self) -> CacheStats: ...
 
     async def close(self) -> None:
         """Release the backend; the cache is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class InflightLocks(Protocol):
+    """Short locks by cache key, so one process of many calls LL2 for a key at a time.
+
+    A cache shared by several processes (Redis) offers them: the process that claims a
+    key's lock calls LL2 and fills the cache; the others wait for the cache to fill.
+    A lock expires ``ttl`` seconds after it was claimed or last renewed, so a holder
+    that died stalls nobody longer than that.  Like the cache, the methods never
+    raise on a backend failure: a broken backend grants every claim (each process
+    then calls for itself).
+    """
+
+    async def claim(self, key: str, ttl: float) -> str | None:
+        """The lock of ``key`` for ``ttl`` seconds: a token to renew and release it
+        with, or ``None`` while another holds it."""
+        ...
+
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        """Push the lock's expiry ``ttl`` seconds away; False if it is no longer ours."""
+        ...
+
+    async def release(self, key: str, token: str) -> None:
+        """Let the lock go, if it is still ours."""
+        ...
+
+    async def claimed(self, key: str) -> bool:
+        """Whether some holder has the lock of ``key`` now."""
+        ...
+
+    async def get(self, key: str) -> CacheEntry | None:
+        """The entry the processes share for ``key`` (not this process's near copy)."""
         ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gateway.cache.base import CacheEntry, CacheStats
@@ -85,6 +85,10 @@ class MemoryCache:
         self._slots[key] = _Slot(value, now, now + ttl, now + ttl + stale_ttl, size)
         self._bytes += size
         self._sets += 1
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl: float, stale_ttl: float) -> None:
+        for key, value in values.items():  # no await between them: no lookup in between
+            await self.set(key, value, ttl=ttl, stale_ttl=stale_ttl)
 
     async def delete(self, key: str) -> None:
         self._drop(key)

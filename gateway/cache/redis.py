@@ -1,11 +1,19 @@
 """A cache in Redis, shared by every gateway instance.
 
 Each entry is one string key, ``{prefix}cache:{key}``, holding a small header
-(format version, ``ttl``, ``stale_ttl``) and then the value, written with one
-``SET ... PX`` whose Redis TTL is ``ttl + stale_ttl``. Redis drops the entry when
-its stale window ends, and freshness is judged from the remaining TTL
+(format version, ``ttl``, ``stale_ttl``, the writer's time) and then the value,
+written with one ``SET ... PX`` whose Redis TTL is ``ttl + stale_ttl``. Redis drops
+the entry when its stale window ends, and freshness is judged from the remaining TTL
 (``PTTL > stale_ttl``), read in the same ``MULTI`` as the value: only Redis's
-clock decides, so instances whose clocks disagree still agree on freshness.
+clock decides, so instances whose clocks disagree still agree on freshness.  The
+writer's time is the entry's ``stored_at``: the same on every read of one write
+(so each process can keep the entry decoded, :class:`gateway.upstream.fetcher.Upstream`),
+new with every write.
+
+It also holds the in-flight locks (:class:`~gateway.cache.base.InflightLocks`) of
+the processes sharing it: ``{prefix}lock:{key}``, claimed with ``SET NX PX`` holding
+a random token, renewed and released only by that token's holder (a small Lua
+script compares it), gone by themselves at their TTL.
 Redis's ``maxmemory`` policy, not this class, bounds the size (``volatile-lru``
 suits it: every entry has a TTL).
 
@@ -19,9 +27,10 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 import struct
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from gateway.cache.base import CacheEntry, CacheStats
@@ -31,9 +40,25 @@ __all__ = ["RedisCache"]
 
 T = TypeVar("T")
 
-#: format version, ttl, stale_ttl; the value follows.
-_HEADER = struct.Struct("!Bdd")
-_VERSION = 1
+#: format version, ttl, stale_ttl, the writer's time; the value follows.
+_HEADER = struct.Struct("!Bddd")
+_VERSION = 2
+#: Entries of version 1 (no writer's time), still read.
+_HEADER_1 = struct.Struct("!Bdd")
+#: The token of a lock granted because Redis could not be asked.
+_UNSHARED = "unshared"
+#: KEYS[1] lock, ARGV[1] token, ARGV[2] new TTL in ms (0: delete): 1 if it was ours.
+_IF_OURS = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+"""
+
+
+def _ms(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
+
+
 #: ``stats()`` counts entries with at most this many ``SCAN`` calls of ~1000 keys.
 _SCAN_ROUNDS = 20
 
@@ -78,6 +103,8 @@ class RedisCache:
             self._owns_link = False
         self._client = self.link.client
         self._keys = f"{prefix}cache:"
+        self._locks = f"{prefix}lock:"
+        self._if_ours = self._client.register_script(_IF_OURS)
         self._pattern = _glob_escape(self._keys) + "*"
         self._clock = clock
         self._hits = self._stale_hits = self._misses = self._sets = self._errors = 0
@@ -106,15 +133,62 @@ class RedisCache:
         return entry
 
     async def set(self, key: str, value: bytes, *, ttl: float, stale_ttl: float) -> None:
+        await self.set_many({key: value}, ttl=ttl, stale_ttl=stale_ttl)
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl: float, stale_ttl: float) -> None:
+        """One ``SET ... PX`` per value, in one ``MULTI`` when there are several."""
         if ttl < 0 or stale_ttl < 0:
             raise ValueError(f"ttl and stale_ttl must be >= 0, got {ttl} and {stale_ttl}")
-        if ttl + stale_ttl <= 0:
-            await self.delete(key)
+        if not values:
             return
-        blob = _HEADER.pack(_VERSION, ttl, stale_ttl) + value
-        lifetime_ms = max(1, math.ceil((ttl + stale_ttl) * 1000))
-        if await self._run(lambda: self._client.set(self._keys + key, blob, px=lifetime_ms)):
-            self._sets += 1
+        if ttl + stale_ttl <= 0:
+            for key in values:
+                await self.delete(key)
+            return
+        header = _HEADER.pack(_VERSION, ttl, stale_ttl, self._clock())
+        lifetime_ms = _ms(ttl + stale_ttl)
+
+        async def write() -> bool:
+            async with self._client.pipeline(transaction=len(values) > 1) as pipe:
+                for key, value in values.items():
+                    pipe.set(self._keys + key, header + value, px=lifetime_ms)
+                await pipe.execute()
+            return True
+
+        if await self._run(write):
+            self._sets += len(values)
+
+    async def claim(self, key: str, ttl: float) -> str | None:
+        token = secrets.token_hex(8)
+        try:
+            taken = await self.link.run(
+                lambda: self._client.set(self._locks + key, token, nx=True, px=_ms(ttl))
+            )
+        except RedisDown:
+            return _UNSHARED  # each process calls for itself
+        return token if taken else None
+
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        return await self._if_ours_do(key, token, _ms(ttl))
+
+    async def release(self, key: str, token: str) -> None:
+        await self._if_ours_do(key, token, 0)
+
+    async def claimed(self, key: str) -> bool:
+        found = await self._run(lambda: self._client.exists(self._locks + key))
+        return bool(found)
+
+    async def _if_ours_do(self, key: str, token: str, ttl_ms: int) -> bool:
+        """Renew (``ttl_ms``) or delete (0) the lock if ``token`` holds it."""
+        if token == _UNSHARED:
+            return True
+        try:
+            done = await self.link.run(
+                lambda: self._if_ours(keys=[self._locks + key], args=[token, ttl_ms])
+            )
+        except RedisDown:
+            return True
+        return bool(done)
 
     async def delete(self, key: str) -> None:
         await self._run(lambda: self._client.delete(self._keys + key))
@@ -139,16 +213,22 @@ class RedisCache:
 
     def _entry(self, blob: bytes | None, pttl: int) -> CacheEntry | None:
         """The entry in this process's clock, from Redis's remaining TTL; ``None`` if unusable."""
-        if blob is None or pttl < 0 or len(blob) < _HEADER.size:
+        if blob is None or pttl < 0 or len(blob) < _HEADER_1.size:
             return None  # absent, without an expiry (not ours), or truncated
-        version, ttl, stale_ttl = _HEADER.unpack_from(blob)
-        if version != _VERSION:
+        version = blob[0]
+        if version == _VERSION and len(blob) >= _HEADER.size:
+            _, ttl, stale_ttl, stored_at = _HEADER.unpack_from(blob)
+            size = _HEADER.size
+        elif version == 1:
+            _, ttl, stale_ttl = _HEADER_1.unpack_from(blob)
+            stored_at, size = math.nan, _HEADER_1.size
+        else:
             return None
         gone_at = self._clock() + pttl / 1000
         expires_at = gone_at - stale_ttl
-        return CacheEntry(
-            blob[_HEADER.size :], expires_at - ttl, expires_at, gone_at=gone_at, clock=self._clock
-        )
+        if math.isnan(stored_at):
+            stored_at = expires_at - ttl
+        return CacheEntry(blob[size:], stored_at, expires_at, gone_at=gone_at, clock=self._clock)
 
     async def _count(self) -> int | None:
         async def scan() -> int | None:

@@ -15,6 +15,7 @@ Redis copy it was read from.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from gateway.cache.base import Cache, CacheEntry, CacheStats
 from gateway.cache.memory import MemoryCache
@@ -57,6 +58,10 @@ class TieredCache:
     async def set(self, key: str, value: bytes, *, ttl: float, stale_ttl: float) -> None:
         await self.near.set(key, value, ttl=ttl, stale_ttl=stale_ttl)
         await self.far.set(key, value, ttl=ttl, stale_ttl=stale_ttl)
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl: float, stale_ttl: float) -> None:
+        await self.near.set_many(values, ttl=ttl, stale_ttl=stale_ttl)
+        await self.far.set_many(values, ttl=ttl, stale_ttl=stale_ttl)
 
     async def delete(self, key: str) -> None:
         await self.near.delete(key)

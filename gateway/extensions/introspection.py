@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from graphql import FieldNode, GraphQLError, ValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["IntrospectionSwitch"]
+__all__ = ["IntrospectionSwitch", "NoServiceSdlRule"]
+
+
+class NoServiceSdlRule(ValidationRule):
+    """Refuses ``Query._service``: the subgraph's SDL is the schema, as introspection is.
+
+    A router composing the subgraph from its SDL file (``ll2-gateway export-schema
+    --federation``) needs neither; ``_entities`` stays open.
+    """
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        parent = self.context.get_parent_type()
+        schema = self.context.schema
+        if node.name.value == "_service" and parent is not None and parent is schema.query_type:
+            self.report_error(
+                GraphQLError(
+                    "GraphQL introspection has been disabled, but the requested query"
+                    " contained the field '_service'.",
+                    node,
+                )
+            )
 
 
 class IntrospectionSwitch(SchemaExtension):
-    """Adds graphql-core's no-introspection rule when the settings say so.
+    """Adds graphql-core's no-introspection rule (and one for ``_service``) when the
+    settings say so.
 
-    The rule joins validation (whose cache is keyed by the rules), so a refused
+    The rules join validation (whose cache is keyed by the rules), so a refused
     introspection query costs what any invalid query costs.
     """
 
@@ -24,5 +47,6 @@ class IntrospectionSwitch(SchemaExtension):
             self.execution_context.validation_rules = (
                 *self.execution_context.validation_rules,
                 NoSchemaIntrospectionCustomRule,
+                NoServiceSdlRule,
             )
         yield

@@ -39,15 +39,16 @@ lists above it (the root's fields: ``m = 1``).  The size ``n`` of a field is
   default, else the argument's default, else 10); its ``edges`` and ``nodes`` are the
   same items and multiply by nothing more;
 * for any other list: its ``first`` argument if it has one, the number of its
-  ``ids`` (``nodes(ids:)``), else 10;
+  ``ids`` (``nodes(ids:)``) or ``representations`` (federation's ``_entities``),
+  else 10;
 * 1 for anything else.
 
 The cost is the sum over the operation's fields (fragments expanded) of
 
 * ``m * n`` for each connection and list: the items it may return, and
 * ``m`` for each field that needs an LL2 call: a root field returning an entity (or
-  a Relay ``Node``) or a connection, a connection anywhere, and a relation to another
-  entity (the
+  a Relay ``Node``, or federation's ``_Entity``) or a connection, a connection
+  anywhere, and a relation to another entity (the
   fields made by :func:`gateway.types.base.related`, whose completion may fetch).
 
 So ``{ agencies(first: 20) { nodes { name spacecraftList { name } } } }`` costs
@@ -76,6 +77,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLSyntaxError,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
@@ -301,6 +303,8 @@ def _is_connection(tp: GraphQLNamedType) -> bool:
 
 
 def _is_entity(tp: GraphQLNamedType) -> bool:
+    if isinstance(tp, GraphQLUnionType):  # federation's _Entity
+        return all(_is_entity(member) for member in tp.types)
     definition = tp.extensions.get("strawberry-definition") if tp.extensions else None
     origin = getattr(definition, "origin", None)
     return isinstance(origin, type) and issubclass(origin, Entity | Node)
@@ -396,10 +400,15 @@ def _first(
     return DEFAULT_LIST_SIZE
 
 
-def _ids(node: FieldNode, variables: Mapping[str, Any]) -> int:
-    """How many ids an ``ids`` argument passes (a list, a variable, or one id)."""
+#: List arguments that say how many items a list field returns, one per element.
+_COUNTED_ARGUMENTS: Final = ("ids", "representations")
+
+
+def _ids(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int:
+    """How many ids (or federation representations) argument ``name`` passes (a list,
+    a variable, or one id)."""
     for argument in node.arguments or ():
-        if argument.name.value != "ids":
+        if argument.name.value != name:
             continue
         value = argument.value
         if isinstance(value, ListValueNode):
@@ -453,8 +462,8 @@ def _local_cost(
                 if info.kind == _CONNECTION or info.kind == _LIST:
                     if info.kind == _CONNECTION or "first" in field.args:
                         size = max(0, _first(node, field, variables, defaults))
-                    elif "ids" in field.args:
-                        size = _ids(node, variables)
+                    elif counted := next((a for a in _COUNTED_ARGUMENTS if a in field.args), None):
+                        size = _ids(node, counted, variables)
                     else:
                         size = DEFAULT_LIST_SIZE
                     cost += multiplier * size

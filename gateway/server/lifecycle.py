@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from gateway.cache import open_cache
+from gateway.cache import Cache, InflightLocks, open_cache
 from gateway.cache.policy import ttl_for
+from gateway.cache.tiered import TieredCache
 from gateway.errors import UpstreamError
 from gateway.server.responses import ResponseCache
 from gateway.server.state import APP_STATE
@@ -93,6 +94,12 @@ def _namespace(settings: Settings, upstream_url: str) -> str:
     return f"{settings.cache_namespace}{digest}:"
 
 
+def _locks(cache: Cache) -> InflightLocks | None:
+    """The in-flight locks of a cache shared by processes (Redis, behind its near tier)."""
+    shared = cache.far if isinstance(cache, TieredCache) else cache
+    return shared if isinstance(shared, InflightLocks) else None
+
+
 async def upstream_context(app: web.Application) -> AsyncIterator[None]:
     """Own the LL2 client, cache and quota (and the offline upstream by default)."""
     state = app[APP_STATE]
@@ -145,6 +152,8 @@ async def upstream_context(app: web.Application) -> AsyncIterator[None]:
         backoff=settings.upstream_backoff,
         max_concurrency=settings.upstream_connections,
         stale_deadline=settings.stale_deadline,
+        # Shared by the processes on one Redis: one of them calls LL2 for a key at a time.
+        locks=_locks(cache),
     )
     try:
         yield

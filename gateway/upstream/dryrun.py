@@ -51,7 +51,7 @@ class DryRun:
     ) -> UpstreamResponse | None:
         return await self.upstream.peek(path, params, tally)
 
-    async def remember(self, path: str, item: dict[str, Any]) -> None:
+    async def remember(self, items: Mapping[str, dict[str, Any]]) -> None:
         """Nothing to remember: a dry run receives no data."""
 
     def note_count(self, path: str, params: Mapping[str, str], count: int) -> None:

@@ -5,6 +5,9 @@ Every upstream GET of every request goes through :meth:`Upstream.get`:
 1. a fresh cached answer is served without calling LL2 (the cache is in-process or
    Redis, shared by every gateway instance);
 2. an identical GET already in flight, from any request, is joined, not repeated;
+   with a cache shared by several processes (Redis), also one in flight in another
+   process: a short lock per cache key lets one process call while the others poll
+   the cache for its answer (:meth:`Upstream._across_processes`);
 3. a call must take a token from the quota (LL2 allows 15 an hour without a key);
    with none left, the expired cached answer is served if there is one, else
    ``UPSTREAM_RATE_LIMITED``;
@@ -50,14 +53,29 @@ from gateway.upstream.observer import NO_OBSERVER, UpstreamObserver
 from gateway.upstream.tally import Tally
 
 if TYPE_CHECKING:
-    from gateway.cache import Cache, CacheEntry
+    from gateway.cache import Cache, CacheEntry, InflightLocks
     from gateway.ll2 import Freshness
     from gateway.upstream.quota import Quota
 
-__all__ = ["Fetching", "Received", "RecentError", "Upstream", "cache_key", "endpoint_template"]
+__all__ = [
+    "LOCK_TTL",
+    "Fetching",
+    "Received",
+    "RecentError",
+    "Upstream",
+    "cache_key",
+    "endpoint_template",
+]
 
 #: Told of every answer LL2 sent: ``(path, params, response)``; must not block.
 Received = Callable[[str, "dict[str, str] | None", UpstreamResponse], None]
+#: Seconds an in-flight lock lives unless its holder renews it (every third of it,
+#: while its call lasts): the longest a holder that died can keep others waiting.
+LOCK_TTL = 2.0
+#: Seconds before a request's deadline by which an expired copy is served instead.
+_ANSWER_MARGIN = 0.1
+#: First and longest pause between two looks at the cache while another process calls.
+_POLL_FIRST, _POLL_MAX = 0.01, 0.1
 
 
 class Fetching(Protocol):
@@ -81,7 +99,7 @@ class Fetching(Protocol):
         self, path: str, params: dict[str, str] | None, tally: Tally
     ) -> UpstreamResponse | None: ...
 
-    async def remember(self, path: str, item: dict[str, Any]) -> None: ...
+    async def remember(self, items: Mapping[str, dict[str, Any]]) -> None: ...
 
     def note_count(self, path: str, params: Mapping[str, str], count: int) -> None: ...
 
@@ -197,9 +215,14 @@ class Upstream:
         decoded_bytes: int = 16 << 20,
         stale_deadline: float = 1.0,
         observer: UpstreamObserver = NO_OBSERVER,
+        locks: InflightLocks | None = None,
+        lock_ttl: float = LOCK_TTL,
     ) -> None:
         self.client = client
         self.cache = cache
+        #: In-flight locks shared with other processes (with a Redis cache), else None.
+        self.locks = locks
+        self.lock_ttl = lock_ttl
         self.quota = quota
         self.ttl_for = ttl_for
         self.breaker = breaker or CircuitBreaker(threshold=5, cooldown=30.0)
@@ -252,7 +275,9 @@ class Upstream:
         if entry is None:
             return await asyncio.shield(shared)
         soft = (time.monotonic() if started is None else started) + self.stale_deadline
-        return await self._fresh_or_stale(shared, key, entry, tally, min(soft, deadline or soft))
+        # The expired copy must reach the client before the request's own deadline does.
+        latest = soft if deadline is None else deadline - _ANSWER_MARGIN
+        return await self._fresh_or_stale(shared, key, entry, tally, min(soft, latest))
 
     async def refresh(
         self, path: str, params: dict[str, str] | None = None, *, deadline: float | None = None
@@ -260,12 +285,15 @@ class Upstream:
         """LL2's answer now, whatever the cache holds (one call, or one in flight joined),
         stored in the cache for everyone; an expired answer stands in only if LL2 fails."""
         key = cache_key(path, params)
-        entry = await self.cache.get(key)
+        # The copy the processes share: only a newer one than it will do.
+        entry = await (self.cache if self.locks is None else self.locks).get(key)
         shared = self._inflight.get(key)
         try:
             if shared is not None:
                 return await asyncio.shield(shared)
-            return await self._lead(path, params, key, Tally(), deadline)
+            return await self._lead(
+                path, params, key, Tally(), deadline, stale=entry, refreshing=True
+            )
         except UpstreamError:
             if entry is None:
                 raise
@@ -279,12 +307,17 @@ class Upstream:
         key: str,
         tally: Tally,
         deadline: float | None,
+        *,
+        stale: CacheEntry | None = None,
+        refreshing: bool = False,
     ) -> UpstreamResponse:
         """Call LL2 for this request, letting identical requests join the call."""
         future: asyncio.Future[UpstreamResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            response = await self._call(path, params, key, tally, deadline=deadline)
+            response = await self._calling(
+                path, params, key, tally, deadline, stale=stale, refreshing=refreshing
+            )
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # joined requests see it; nobody else must
@@ -303,7 +336,7 @@ class Upstream:
         The call keeps the budget, breaker and retries, but not the request's deadline:
         it outlives the request, bounded by the client's own timeouts.
         """
-        task = asyncio.create_task(self._call(path, params, key, tally, deadline=None))
+        task = asyncio.create_task(self._calling(path, params, key, tally, None))
         self._inflight[key] = task
         self._refreshing.add(task)
         task.add_done_callback(functools.partial(self._refreshed, key))
@@ -358,6 +391,115 @@ class Upstream:
         self.observer.cache_lookup(True)
         tally.hit(entry.expires_at)
         return self._decoded.unpack(key, entry)
+
+    async def _calling(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        deadline: float | None,
+        *,
+        stale: CacheEntry | None = None,
+        refreshing: bool = False,
+    ) -> UpstreamResponse:
+        """One call for ``key``: this process's, or another's on the same Redis."""
+        if self.locks is None:
+            return await self._call(path, params, key, tally, deadline=deadline)
+        return await self._across_processes(
+            self.locks,
+            path,
+            params,
+            key,
+            tally,
+            stale=stale,
+            deadline=deadline,
+            refreshing=refreshing,
+        )
+
+    async def _across_processes(
+        self,
+        locks: InflightLocks,
+        path: str,
+        params: dict[str, str] | None,
+        key: str,
+        tally: Tally,
+        *,
+        stale: CacheEntry | None,
+        deadline: float | None,
+        refreshing: bool = False,
+    ) -> UpstreamResponse:
+        """Call LL2 holding ``key``'s lock, or wait for the process that holds it.
+
+        The holder fills the shared cache, then lets go; a waiter polls the cache (and
+        the lock) until the answer is there, never past its request's deadline.  When
+        the lock goes without an answer (the holder failed, or died and its lock
+        expired), a waiter claims it and calls itself.  ``refreshing`` (a poll) takes
+        only an answer stored after ``stale``, the one it saw.
+        """
+        seen = stale.stored_at if refreshing and stale is not None else None
+
+        def usable(entry: CacheEntry | None) -> CacheEntry | None:
+            if entry is None or not entry.fresh or (refreshing and entry.stored_at == seen):
+                return None
+            return entry
+
+        while (token := await locks.claim(key, self.lock_ttl)) is None:
+            try:
+                found = await self._await_peer(locks, key, deadline, usable)
+            except UpstreamTimeout as exc:
+                self.errors.append(RecentError(time.time(), key, exc.code, exc.message))
+                if stale is None:
+                    raise
+                self.observer.served_stale()
+                tally.served_stale(key)
+                return self._decoded.unpack(key, stale)
+            if found is not None:
+                tally.joined(fresh_until=found.expires_at)
+                return self._decoded.unpack(key, found)
+        renewing = asyncio.create_task(self._renew(locks, key, token))
+        try:
+            # A peer may have filled the cache between our look and our claim.
+            found = usable(await locks.get(key))
+            if found is not None:
+                tally.hit(found.expires_at)
+                return self._decoded.unpack(key, found)
+            return await self._call(path, params, key, tally, deadline=deadline)
+        finally:
+            renewing.cancel()
+            await asyncio.wait([renewing])  # not in the middle of a renewal
+            await locks.release(key, token)
+
+    async def _await_peer(
+        self,
+        locks: InflightLocks,
+        key: str,
+        deadline: float | None,
+        usable: Callable[[CacheEntry | None], CacheEntry | None],
+    ) -> CacheEntry | None:
+        """The (``usable``) answer another process's call puts in the cache, or None
+        once its lock is gone without one."""
+        pause = _POLL_FIRST
+        while True:
+            if deadline is not None and not _fits(deadline, pause):
+                raise UpstreamTimeout(
+                    "Another gateway process was still calling LL2 for this at the "
+                    "request's deadline"
+                )
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, _POLL_MAX)
+            found = usable(await locks.get(key))  # the shared copy, not a near one
+            if found is not None:
+                return found
+            if not await locks.claimed(key):
+                return None
+
+    async def _renew(self, locks: InflightLocks, key: str, token: str) -> None:
+        """Keep ``key``'s lock while the call lasts (the task is cancelled after it)."""
+        while True:
+            await asyncio.sleep(self.lock_ttl / 3)
+            if not await locks.renew(key, token, self.lock_ttl):
+                return
 
     async def _call(
         self,
@@ -480,16 +622,22 @@ class Upstream:
         """How many items the list query has, if LL2 said so while it is fresh."""
         return self.list_counts.get(path, params)
 
-    async def remember(self, path: str, item: dict[str, Any]) -> None:
-        """Cache ``item`` as the answer of the detail endpoint ``path``.
+    async def remember(self, items: Mapping[str, dict[str, Any]]) -> None:
+        """Cache each item as the answer of its detail endpoint (path -> item), all at once.
 
         A detailed list page holds each object exactly as its ``/{id}/`` endpoint
-        would answer, so a later need for one of them costs no call.
+        would answer, so a later need for one of them costs no call.  Stored together,
+        they are all found or none: a request (in any process) looking for several of
+        them never finds some and asks LL2 for the rest in a call of its own.
         """
-        ttl, stale_ttl = self.ttl_for(path)
-        body = orjson.dumps(item)
-        await self.cache.set(cache_key(path, None), b"200\n" + body, ttl=ttl, stale_ttl=stale_ttl)
+        if not items:
+            return
+        ttl, stale_ttl = self.ttl_for(next(iter(items)))  # the paths of one resource
+        bodies = {path: orjson.dumps(item) for path, item in items.items()}
+        values = {cache_key(path, None): b"200\n" + body for path, body in bodies.items()}
+        await self.cache.set_many(values, ttl=ttl, stale_ttl=stale_ttl)
         if self.received:
-            response = UpstreamResponse(item, 200, len(body), 0.0, body)
-            for tell in self.received:
-                tell(path, None, response)
+            for path, body in bodies.items():
+                response = UpstreamResponse(items[path], 200, len(body), 0.0, body)
+                for tell in self.received:
+                    tell(path, None, response)

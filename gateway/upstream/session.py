@@ -98,10 +98,13 @@ class UpstreamSession:
         if not _filtered(params):
             self.upstream.table_sizes[resource] = data["count"]
         if whole and not response.cached:  # stored once, when LL2 sent the page
-            for item in results:
-                if item.get("id") is not None:
-                    path = version.detail_path(resource, str(item["id"]))
-                    await self.upstream.remember(path, item)
+            await self.upstream.remember(
+                {
+                    version.detail_path(resource, str(item["id"])): item
+                    for item in results
+                    if item.get("id") is not None
+                }
+            )
         return Page(data["count"], [version.normalise(resource, r) for r in results])
 
     def table_size(self, resource: str) -> int | None:

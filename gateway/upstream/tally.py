@@ -72,9 +72,12 @@ class Tally:
             return 0.0
         return max(0.0, self.fresh_until - now)
 
-    def joined(self) -> None:
-        """Another request's identical call in flight answered this one."""
+    def joined(self, fresh_until: float | None = None) -> None:
+        """Another request's identical call in flight answered this one (another
+        process's, through the shared cache: its answer is fresh until then)."""
         self.coalesced += 1
+        if fresh_until is not None:
+            self._read(fresh_until)
 
     def repeated(self) -> None:
         """The same GET within this request answered again."""
