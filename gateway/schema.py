@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.federation import Schema as FederationSchema
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import FederationDirective
@@ -31,8 +31,10 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 
+from gateway.extensions.direct_fields import direct_fields
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
+from gateway.extensions.validation import DocumentValidation
 from gateway.resolvers.entities import resolve_entities
 from gateway.resolvers.query import Query
 from gateway.resolvers.subscription import Subscription
@@ -138,10 +140,11 @@ def build_schema(*, incremental: bool = True) -> GatewaySchema:
             IntrospectionSwitch,
             OperationLimits,  # before the caches: it refuses before they parse or validate
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            lambda: DocumentValidation(maxsize=256),
         ],
         federation_version=FEDERATION_VERSION,
     )
+    direct_fields(built, info_class=GatewayInfo, default_resolver=read_field)
     describe(built._schema)  # what LL2's fields mean, for GraphiQL's docs
     describe_federation(built._schema)
     return built

@@ -265,6 +265,8 @@ class Entity(Model, Node):
     _keys: strawberry.Private[set[str]] = dataclasses.field(default_factory=set)
     #: True once the detailed representation (the richest LL2 has) was merged in.
     _complete: strawberry.Private[bool] = False
+    #: The LL2 data merged in so far: a page embeds one agency under many spacecraft.
+    _merged: strawberry.Private[list[Mapping[str, Any]]] = dataclasses.field(default_factory=list)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -272,10 +274,16 @@ class Entity(Model, Node):
             Entity.registry[cls.resource] = cls
 
     def merge(self, data: Mapping[str, Any], store: EntityStore, *, complete: bool) -> None:
-        self._apply(data, store)
-        self._keys.update(data.keys())
+        """Take in one LL2 representation; one equal to a representation already taken
+        in changes nothing, and costs a comparison in C rather than a conversion."""
         if complete:
             self._complete = True
+        for merged in self._merged:
+            if merged is data or merged == data:
+                return
+        self._merged.append(data)
+        self._apply(data, store)
+        self._keys.update(data.keys())
 
     def lacks(self, keys: frozenset[str]) -> bool:
         """Whether a richer representation could still supply some of ``keys``."""

@@ -1,0 +1,90 @@
+"""Validation with only the rules a document can break finds what all the rules find."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import parse, specified_rules, validate
+
+from gateway.extensions.validation import (
+    DIRECTIVE_RULES,
+    FRAGMENT_RULES,
+    STRAWBERRY_RULES,
+    VARIABLE_RULES,
+    applicable_rules,
+)
+from gateway.schema import schema
+from tests.harness import Gateway
+
+ALL = (*specified_rules, *STRAWBERRY_RULES)
+
+#: Valid and invalid documents, each breaking a rule of some family (or none).
+DOCUMENTS = [
+    '{ agency(id: "44") { id name } }',
+    "{ spacecrafts(first: 2) { nodes { id n1: name n2: name } } }",
+    "query Q($id: ID!) { agency(id: $id) { name } }",
+    "{ agency(id: $undefined) { name } }",
+    'query Q($unused: ID) { agency(id: "44") { name } }',
+    "query Q($id: ID!, $id: ID!) { agency(id: $id) { name } }",
+    "query Q($first: String) { spacecrafts(first: $first) { nodes { id } } }",
+    'query Q($a: Agency) { agency(id: "1") { id } }',
+    '{ agency(id: "44") { ...Missing } }',
+    '{ agency(id: "44") { id } } fragment Unused on Agency { name }',
+    '{ agency(id: "44") { ...A } } fragment A on Agency { ...A }',
+    '{ agency(id: "44") { ...A } } fragment A on Agency { name } fragment A on Agency { id }',
+    '{ agency(id: "44") { ... on Spacecraft { id } } }',
+    '{ agency(id: "44") { ... on String { id } } }',
+    '{ agency(id: "44") { ...S } } fragment S on Int { id }',
+    '{ agency(id: "44") { name @unknown } }',
+    '{ agency(id: "44") { name @skip(if: true) @skip(if: false) } }',
+    '{ agency(id: "44") { name @include(if: true) } }',
+    "{ spacecrafts(first: 2) @defer { nodes { id } } }",
+    '{ agency(id: "44") { name @stream } }',
+    '{ agency(id: "44") { ... @defer(label: "a") { id } ... @defer(label: "a") { name } } }',
+    '{ agency(id: "44") { nope } }',
+    '{ agency(id: "44") }',
+    '{ agency(id: 44, id: "1") { id } }',
+    '{ agency(id: "44") { name: id name } }',
+    '{ agency(id: "a$b@c...") { id } }',
+    "query A { __typename } query A { __typename }",
+    "{ __typename } query B { __typename }",
+]
+
+
+def _messages(source: str, rules: tuple[type, ...]) -> list[str]:
+    return [e.message for e in validate(schema._schema, parse(source), rules)]
+
+
+@pytest.mark.parametrize("source", DOCUMENTS)
+def test_the_rules_left_out_find_nothing_the_others_miss(source: str) -> None:
+    rules = applicable_rules(source, parse(source), ALL)
+    assert _messages(source, rules) == _messages(source, ALL)
+
+
+def test_a_plain_document_is_checked_by_half_the_rules() -> None:
+    source = "{ spacecrafts(first: 20) { nodes { id name spacecraftConfig { name } } } }"
+    rules = set(applicable_rules(source, parse(source), ALL))
+    assert not rules & (VARIABLE_RULES | FRAGMENT_RULES | DIRECTIVE_RULES)
+    assert len(rules) <= len(ALL) // 2 + 1
+
+
+def test_each_family_stays_when_its_syntax_appears() -> None:
+    source = "query Q($id: ID!) { agency(id: $id) { ...A name @include(if: true) } } fragment A on Agency { id }"
+    rules = set(applicable_rules(source, parse(source), ALL))
+    assert rules >= VARIABLE_RULES | FRAGMENT_RULES | DIRECTIVE_RULES
+    unused = 'query { agency(id: "1") { id } } fragment A on Agency { id }'
+    assert set(applicable_rules(unused, parse(unused), ALL)) >= FRAGMENT_RULES
+
+
+async def test_invalid_documents_are_refused_over_http_twice_alike(gateway: Gateway) -> None:
+    """The second answer comes from the remembered validation: the same errors."""
+    refused = {
+        "{ agency(id: $nope) { name } }": "BAD_USER_INPUT",
+        '{ agency(id: "44") { name @nope } }': "GRAPHQL_VALIDATION_FAILED",
+        '{ agency(id: "44") { id } } fragment F on Agency { id }': "GRAPHQL_VALIDATION_FAILED",
+    }
+    for source, code in refused.items():
+        first = await gateway.query(source)
+        second = await gateway.query(source)
+        assert first.codes == second.codes == [code]
+        assert first.body == second.body
+    assert gateway.upstream.state.log == []

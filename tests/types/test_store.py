@@ -1,0 +1,48 @@
+"""The identity map: one object per entity, each LL2 representation merged in once."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from gateway.types.agency import Agency
+from gateway.types.spacecraft import Spacecraft
+from gateway.types.store import EntityStore
+
+CONFIG: dict[str, Any] = {
+    "id": 7,
+    "name": "Dragon 2",
+    "agency": {"id": 121, "name": "SpaceX", "abbrev": "SpX"},
+}
+
+
+def _craft(**extra: Any) -> dict[str, Any]:
+    return {"id": 1, "name": "C206", "spacecraft_config": copy.deepcopy(CONFIG), **extra}
+
+
+def test_equal_representations_merge_once() -> None:
+    store = EntityStore()
+    craft = store.entity(Spacecraft, _craft())
+    again = store.entity(Spacecraft, _craft())  # an equal copy: another page, another dict
+    assert again is craft
+    assert craft._merged == [_craft()]
+    assert len(craft._raw["spacecraft_config"]) == 1  # its relation is not queued twice
+
+
+def test_a_richer_representation_still_merges_and_completes() -> None:
+    store = EntityStore()
+    craft = store.entity(Spacecraft, _craft())
+    assert craft.lacks(frozenset({"serial_number"}))
+    store.entity(Spacecraft, _craft(serial_number="C206"), complete=True)
+    assert craft.serial_number == "C206"
+    assert not craft.lacks(frozenset({"serial_number", "anything"}))
+    config = craft.related("spacecraft_config", store)
+    assert config is not None and config.name == "Dragon 2"
+    assert isinstance(config.related("agency", store), Agency)
+
+
+def test_an_equal_representation_marked_complete_completes() -> None:
+    store = EntityStore()
+    agency = store.entity(Agency, {"id": 121, "name": "SpaceX"})
+    store.entity(Agency, {"id": 121, "name": "SpaceX"}, complete=True)
+    assert not agency.lacks(frozenset({"description"}))
