@@ -688,7 +688,10 @@ async def one_request(server: Server, query: str) -> tuple[float, Any, int]:
 
 
 async def cold_round(
-    stack: Stack, round_no: int, measures: dict[tuple[str, str], Measure]
+    stack: Stack,
+    round_no: int,
+    measures: dict[tuple[str, str], Measure],
+    operations: dict[str, str],
 ) -> dict[str, dict[str, Any]]:
     """Fresh servers, each operation once; returns each server's answers."""
     await stack.start_servers()
@@ -697,7 +700,7 @@ async def cold_round(
         for server in stack.servers:
             for _ in range(5):
                 await one_request(server, "{ __typename }")
-        for name, query in OPERATIONS.items():
+        for name, query in operations.items():
             for server in rotate(stack.servers, round_no):
                 await stack.reset_log()
                 seconds, body, _ = await one_request(server, query)
@@ -769,7 +772,8 @@ async def run(args: argparse.Namespace, procs: Processes) -> int:
     stack = Stack(procs, args, workers)
     await stack.start_upstream()
     names = [GATEWAY] if args.skip_apollo else [GATEWAY, APOLLO, APOLLO_CACHE]
-    measures = {(op, s): Measure() for op in OPERATIONS for s in names}
+    operations = {name: OPERATIONS[name] for name in args.only or OPERATIONS}
+    measures = {(op, s): Measure() for op in operations for s in names}
 
     # Cold: fresh servers per round; the last round's servers stay up for the warm runs.
     cold_answers: dict[str, dict[str, Any]] = {}
@@ -777,7 +781,7 @@ async def run(args: argparse.Namespace, procs: Processes) -> int:
         if stack.servers:
             stack.stop_servers()
         print(f"cold round {round_no + 1}/{args.cold_rounds}...", flush=True)
-        cold_answers = await cold_round(stack, round_no, measures)
+        cold_answers = await cold_round(stack, round_no, measures, operations)
     if not stack.servers:
         await stack.start_servers()
 
@@ -785,7 +789,7 @@ async def run(args: argparse.Namespace, procs: Processes) -> int:
     warm_answers: dict[str, dict[str, Any]] = {s.name: {} for s in stack.servers}
     checks: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    for name, query in OPERATIONS.items():
+    for name, query in operations.items():
         print(f"warm: {name}...", flush=True)
         for server in stack.servers:
             await drive(server.port, server.path, query, args.concurrency, min(2.0, slice_seconds))
@@ -806,7 +810,7 @@ async def run(args: argparse.Namespace, procs: Processes) -> int:
     stack.stop_servers()
 
     blocks = []
-    for name in OPERATIONS:
+    for name in operations:
         summaries = {s: measures[(name, s)].summary() for s in names}
         blocks.append((name, checks[name], table_rows(summaries, names)))
     print()
@@ -847,6 +851,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-apollo", action="store_true", help="Measure the gateway only.")
     parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(OPERATIONS),
+        metavar="OPERATION",
+        help=f"Measure this operation only (repeatable): {', '.join(OPERATIONS)}.",
+    )
+    parser.add_argument(
         "--markdown", action="store_true", help="Also print one Markdown table (README)."
     )
     args = parser.parse_args(argv)
@@ -857,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
 
     servers = 1 if args.skip_apollo else 3
     budget = (
-        len(OPERATIONS) * servers * (args.seconds + 2 * REQUEST_TIMEOUT + 5)
+        len(args.only or OPERATIONS) * servers * (args.seconds + 2 * REQUEST_TIMEOUT + 5)
         + (args.cold_rounds + 1) * (START_TIMEOUT + 60)
         + 600
     )

@@ -76,7 +76,10 @@ class LL2Client:
         if api_key:
             headers["Authorization"] = f"Token {api_key}"
         if transport is None and not _proxies_from_environment():
-            transport = AiohttpTransport(max_connections=max_connections)
+            plain = self.base_url.lower().startswith("http://")
+            transport = AiohttpTransport(
+                max_connections=max_connections, ssl_context=False if plain else None
+            )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers=headers,

@@ -30,6 +30,7 @@ fetcher's, counted against LL2's quota.
 from __future__ import annotations
 
 import ssl
+from typing import Literal
 
 import aiohttp
 import httpx
@@ -42,18 +43,24 @@ _TimeoutKey = tuple[float | None, float | None, float | None]
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests with one :class:`aiohttp.ClientSession`, opened on first use
-    (on the running loop) and closed by :meth:`aclose`."""
+    (on the running loop) and closed by :meth:`aclose`.
+
+    The TLS context is made here, when the gateway starts, not on the first call: loading
+    the trust store costs about 30 ms, which the first client would wait for.
+    ``ssl_context=False`` makes none, for an upstream reached over plain HTTP.
+    """
 
     def __init__(
         self,
         *,
         max_connections: int = 20,
         keepalive_expiry: float = 5.0,
-        ssl_context: ssl.SSLContext | None = None,
+        ssl_context: ssl.SSLContext | Literal[False] | None = None,
     ) -> None:
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
-        self._ssl_context = ssl_context
+        # httpx's trust store (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), as before.
+        self._ssl_context = httpx.create_ssl_context() if ssl_context is None else ssl_context
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: dict[_TimeoutKey, aiohttp.ClientTimeout] = {}
 
@@ -62,8 +69,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             limit=self._max_connections,
             limit_per_host=0,
             keepalive_timeout=self._keepalive_expiry,
-            # httpx's trust store (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), as before.
-            ssl=self._ssl_context or httpx.create_ssl_context(),
+            ssl=self._ssl_context,
         )
         session = aiohttp.ClientSession(
             connector=connector,

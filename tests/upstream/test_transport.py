@@ -13,6 +13,7 @@ import contextlib
 import gc
 import gzip
 import socket
+import ssl
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -167,6 +168,18 @@ async def test_a_client_closed_before_any_call_opens_nothing() -> None:
     transport = AiohttpTransport()
     await LL2Client("http://127.0.0.1:1/", transport=transport).aclose()
     assert transport._session is None
+
+
+@pytest.mark.parametrize(
+    ("base", "tls"), [("http://ll2.test/", False), ("HTTPS://ll2.test/", True)]
+)
+def test_the_trust_store_is_loaded_at_start_and_only_for_https(base: str, tls: bool) -> None:
+    """Loading it on the first call made the first client wait ~30 ms for it."""
+    client = LL2Client(base)
+    transport = client._http._transport
+    assert isinstance(transport, AiohttpTransport)
+    assert isinstance(transport._ssl_context, ssl.SSLContext) is tls
+    assert transport._ssl_context is not None
 
 
 def test_aiohttp_still_lets_its_silent_retry_be_turned_off() -> None:
