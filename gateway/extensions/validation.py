@@ -1,12 +1,22 @@
-"""Validation: remembered per document text, and only by the rules a document can break.
+"""Validation: remembered per document text, by only the rules a document can break,
+each rule finding its handlers once per class.
 
 graphql-core checks a document against every rule of the specification in one walk
 of its syntax tree; each rule adds its visits, and three of them (undefined, unused
 and misplaced variables) walk the operation again for its variable usages.  A rule
 about variables cannot fail in a document with no ``$``, one about fragments in a
 document with no ``...`` and no fragment definition, one about directives in a
-document with no ``@``: :func:`applicable_rules` leaves them out.  Measured on the
-20-spacecraft list: 1.2 ms of validation became 0.5 ms.
+document with no ``@``: :func:`applicable_rules` leaves them out.
+
+Every validation makes a new instance of each rule, and each instance looks up its
+``enter_<kind>``/``leave_<kind>`` methods by name for every kind of node it meets,
+though most rules handle two or three kinds of the dozen a document holds.
+:func:`quick` gives a rule a subclass whose instances learn from a table kept per
+class which kinds they handle, and return graphql-core's empty pair for the others.
+
+Measured (``validate`` alone, 20-spacecraft list / ``agency(id:) { id name }``): 1.23 /
+1.09 ms with every rule, 0.58 / 0.43 ms with the applicable ones, 0.32 / 0.25 ms with
+their quick subclasses.
 
 Strawberry's ``ValidationCache`` keys its cache by the parsed document, whose hash
 walks the whole tree on every lookup; :class:`DocumentValidation` keys by the text.
@@ -16,9 +26,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Any, Final
 
 from graphql import DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, validate
+from graphql.language.visitor import EnterLeaveVisitor, Visitor
 from graphql.validation import (
     ASTValidationRule,
     DeferStreamDirectiveLabel,
@@ -43,7 +54,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-__all__ = ["DocumentValidation", "applicable_rules"]
+__all__ = ["DocumentValidation", "applicable_rules", "quick"]
 
 Rules = tuple[type[ASTValidationRule], ...]
 Key = tuple[GraphQLSchema, str, Rules]
@@ -104,6 +115,64 @@ def applicable_rules(
     return tuple(rule for rule in rules if rule not in left_out)
 
 
+#: A kind of node a visitor has no handler for.
+_NO_HANDLER: Final = EnterLeaveVisitor(None, None)
+
+
+def _handler_names(cls: type[Visitor], kind: str) -> tuple[str | None, str | None]:
+    """The attributes graphql-core's ``Visitor.get_enter_leave_for_kind`` would use."""
+    enter = f"enter_{kind}" if getattr(cls, f"enter_{kind}", None) else None
+    leave = f"leave_{kind}" if getattr(cls, f"leave_{kind}", None) else None
+    generic_enter = "enter" if getattr(cls, "enter", None) else None
+    generic_leave = "leave" if getattr(cls, "leave", None) else None
+    return enter or generic_enter, leave or generic_leave
+
+
+class _Handlers(dict[str, EnterLeaveVisitor]):
+    """One visitor's handlers by kind of node, found from its class's table on first use."""
+
+    __slots__ = ("_names", "_visitor")
+
+    def __init__(self, visitor: Visitor, names: dict[str, tuple[str | None, str | None]]) -> None:
+        super().__init__()
+        self._visitor = visitor
+        self._names = names
+
+    def __missing__(self, kind: str) -> EnterLeaveVisitor:
+        names = self._names.get(kind)
+        if names is None:
+            names = self._names[kind] = _handler_names(type(self._visitor), kind)
+        enter, leave = names
+        if enter is None and leave is None:
+            found = _NO_HANDLER
+        else:
+            visitor = self._visitor
+            found = EnterLeaveVisitor(
+                getattr(visitor, enter) if enter else None,
+                getattr(visitor, leave) if leave else None,
+            )
+        self[kind] = found
+        return found
+
+
+_quick: dict[type[ASTValidationRule], type[ASTValidationRule]] = {}
+
+
+def quick(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+    """``rule``, as a subclass whose instances find their handlers per class (made once)."""
+    found = _quick.get(rule)
+    if found is None:
+        names: dict[str, tuple[str | None, str | None]] = {}
+
+        def __init__(self: ASTValidationRule, *args: Any, **kwargs: Any) -> None:
+            rule.__init__(self, *args, **kwargs)
+            self.enter_leave_map = _Handlers(self, names)
+
+        namespace = {"__init__": __init__, "__module__": rule.__module__, "__doc__": rule.__doc__}
+        found = _quick[rule] = type(rule.__name__, (rule,), namespace)
+    return found
+
+
 class _Remembered:
     """The errors of recently validated documents, by schema, text and rules (least
     recently used out)."""
@@ -150,7 +219,7 @@ class DocumentValidation(SchemaExtension):
         errors = self._remembered.get(key)
         if errors is None:
             rules = applicable_rules(source, document, (*key[2], *STRAWBERRY_RULES))
-            errors = validate(schema, document, rules)
+            errors = validate(schema, document, [quick(rule) for rule in rules])
             self._remembered.put(key, errors)
         context.pre_execution_errors = errors
         yield

@@ -11,6 +11,7 @@ from gateway.extensions.validation import (
     STRAWBERRY_RULES,
     VARIABLE_RULES,
     applicable_rules,
+    quick,
 )
 from gateway.schema import schema
 from tests.harness import Gateway
@@ -57,7 +58,16 @@ def _messages(source: str, rules: tuple[type, ...]) -> list[str]:
 @pytest.mark.parametrize("source", DOCUMENTS)
 def test_the_rules_left_out_find_nothing_the_others_miss(source: str) -> None:
     rules = applicable_rules(source, parse(source), ALL)
-    assert _messages(source, rules) == _messages(source, ALL)
+    expected = _messages(source, ALL)
+    assert _messages(source, rules) == expected
+    assert _messages(source, tuple(quick(rule) for rule in rules)) == expected
+    assert _messages(source, tuple(quick(rule) for rule in ALL)) == expected
+
+
+def test_a_quick_rule_is_its_rule() -> None:
+    for rule in ALL:
+        assert issubclass(quick(rule), rule) and quick(rule).__name__ == rule.__name__
+        assert quick(rule) is quick(rule)
 
 
 def test_a_plain_document_is_checked_by_half_the_rules() -> None:
