@@ -293,7 +293,11 @@ class GatewayView(GraphQLView[Context, None]):
         return sub_response
 
     def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
-        return self.subscriptions and super().is_websocket_request(request)
+        """aiohttp's full handshake check only for a request asking to upgrade: Strawberry
+        asks twice per request, and the check costs more than a cached answer."""
+        return (
+            self.subscriptions and _is_websocket(request) and super().is_websocket_request(request)
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Not for a GET naming a persisted document (it has no ``query`` either)."""
