@@ -38,8 +38,11 @@ def body_middleware(timeout: float, max_bytes: int) -> Middleware:
     async def read_body(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.body_exists:
             try:
-                async with asyncio.timeout(timeout):
+                if request.content.is_eof():  # it came whole with the head: no wait, no timer
                     await request.read()
+                else:
+                    async with asyncio.timeout(timeout):
+                        await request.read()
             except TimeoutError:
                 return _refusal(408, f"The request body did not arrive within {timeout:g} s.")
             except web.HTTPRequestEntityTooLarge:
