@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from gateway.offline import RunningUpstream
+from gateway.server.persisted import PersistedDocuments
 from gateway.server.responses import normalise_document
+from gateway.server.view import _Keyed, _operation, _RecentKeys
 from tests.harness import Gateway
 from tests.redis_fixture import redis_prefix, redis_url
 
@@ -121,3 +125,38 @@ async def test_instances_share_answers_through_redis(two_on_redis: tuple[Gateway
     shared = await two.query(FLIGHT)
     assert _cache(first) == "miss" and _cache(shared) == "hit"
     assert shared.data == first.data and len(two.upstream_calls()) == calls
+
+
+class _Posted:
+    """What ``_operation`` reads of a POST request."""
+
+    method = "POST"
+    content_type = "application/json"
+
+    def __init__(self, payload: object) -> None:
+        self.body = json.dumps(payload).encode()
+
+    async def read(self) -> bytes:
+        return self.body
+
+
+async def test_only_requests_that_say_their_whole_operation_are_keyed_by_their_text() -> None:
+    """A persisted document's hash may come to name nothing: such a request is always
+    looked up, never answered by what its text was keyed to before."""
+    documents = PersistedDocuments()
+    plain = await _operation(_Posted({"query": FLIGHT}), documents)  # type: ignore[arg-type]
+    assert plain is not None and plain.plain and plain.document == FLIGHT
+    digest = hashlib.sha256(FLIGHT.encode()).hexdigest()
+    apq = {"query": FLIGHT, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    persisted = await _operation(_Posted(apq), documents)  # type: ignore[arg-type]
+    assert persisted is not None and not persisted.plain
+
+
+def test_recent_keys_are_few_small_and_the_oldest_go_first() -> None:
+    recent = _RecentKeys()
+    for n in range(recent.MAX_ENTRIES + 10):
+        recent.put(b"%d" % n, _Keyed(f"k{n}", "{ a }", None))
+    assert recent.get(b"0") is None and recent.get(b"9") is None
+    assert recent.get(b"10") == _Keyed("k10", "{ a }", None)
+    recent.put(b"x" * (recent.MAX_BYTES + 1), _Keyed("big", "{ a }", None))
+    assert recent.get(b"x" * (recent.MAX_BYTES + 1)) is None
