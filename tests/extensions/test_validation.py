@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from graphql import parse, specified_rules, validate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gateway.extensions.validation import (
     DIRECTIVE_RULES,
@@ -98,3 +100,88 @@ async def test_invalid_documents_are_refused_over_http_twice_alike(gateway: Gate
         assert first.codes == second.codes == [code]
         assert first.body == second.body
     assert gateway.upstream.state.log == []
+
+
+# -- generated documents: pieces that are valid or break a rule of each family --------
+
+_FIELDS = st.sampled_from(
+    [
+        ("id", ""),
+        ("name", ""),
+        ("abbrev", ""),
+        ("nope", ""),
+        ("spacecraftList", "{ id }"),
+        ("spacecraftList", ""),
+        ("x: id", ""),
+        ("x: name", ""),
+    ]
+)
+_DIRECTIVES = st.sampled_from(
+    [
+        "",
+        "",
+        "@include(if: true)",
+        "@skip(if: $flag)",
+        "@skip(if: 1)",
+        "@nope",
+        "@include(if: true) @include(if: false)",
+        "@defer",
+        "@stream(initialCount: 1)",
+    ]
+)
+_SPREADS = st.sampled_from(
+    [
+        "",
+        "",
+        "...A",
+        "...B",
+        "...Missing",
+        "... on Agency { id }",
+        "... on Spacecraft { id }",
+        "... @defer { name }",
+        "... on Int { id }",
+    ]
+)
+_FRAGMENTS = st.sampled_from(
+    [
+        "",
+        "fragment A on Agency { name }",
+        "fragment A on Agency { ...A }",
+        "fragment B on Agency { ...A }",
+        "fragment A on Spacecraft { id }",
+        "fragment A on Agency { name } fragment A on Agency { id }",
+    ]
+)
+_HEADS = st.sampled_from(
+    [
+        "query",
+        "query Q",
+        "query Q($id: ID!)",
+        "query Q($flag: Boolean!)",
+        "query Q($id: ID!, $id: ID!)",
+        "query Q($id: Agency)",
+        "subscription S",
+        "mutation M",
+    ]
+)
+_ARGUMENTS = st.sampled_from(['"44"', "$id", "44", "$nope", '"44", id: "1"', "null"])
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 3))):
+        field, below = draw(_FIELDS)
+        pieces.append(f"{field} {draw(_DIRECTIVES)} {below} {draw(_SPREADS)}")
+    selections = " ".join(pieces)
+    body = f"{{ agency(id: {draw(_ARGUMENTS)}) {{ {selections} }} }}"
+    return f"{draw(_HEADS)} {body} {draw(_FRAGMENTS)}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_documents())
+def test_generated_documents_get_the_errors_full_validation_gives(source: str) -> None:
+    document = parse(source)
+    expected = [e.message for e in validate(schema._schema, document, ALL)]
+    rules = tuple(quick(rule) for rule in applicable_rules(source, document, ALL))
+    assert [e.message for e in validate(schema._schema, document, rules)] == expected
