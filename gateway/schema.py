@@ -34,11 +34,12 @@ from strawberry.types.graphql import OperationType
 from gateway.extensions.direct_fields import direct_fields
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
-from gateway.extensions.validation import DocumentValidation
+from gateway.extensions.validation import DocumentValidation, prepare
+from gateway.planning.selection import graphql_to_keys
 from gateway.resolvers.entities import resolve_entities
 from gateway.resolvers.query import Query
 from gateway.resolvers.subscription import Subscription
-from gateway.types.base import read_field
+from gateway.types.base import models, read_field
 from gateway.types.descriptions import describe
 from gateway.types.federation import describe_federation, federate
 from gateway.types.resolving import GatewayInfo
@@ -145,6 +146,9 @@ def build_schema(*, incremental: bool = True) -> GatewaySchema:
         federation_version=FEDERATION_VERSION,
     )
     direct_fields(built, info_class=GatewayInfo, default_resolver=read_field)
+    for model in models():  # their tables now, not at a first request's expense
+        graphql_to_keys(model)
+    prepare(built._schema)
     describe(built._schema)  # what LL2's fields mean, for GraphiQL's docs
     describe_federation(built._schema)
     return built

@@ -28,7 +28,15 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
-from graphql import DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, validate
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.language.visitor import EnterLeaveVisitor, Visitor
 from graphql.validation import (
     ASTValidationRule,
@@ -54,7 +62,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-__all__ = ["DocumentValidation", "applicable_rules", "quick"]
+__all__ = ["DocumentValidation", "applicable_rules", "prepare", "quick"]
 
 Rules = tuple[type[ASTValidationRule], ...]
 Key = tuple[GraphQLSchema, str, Rules]
@@ -171,6 +179,23 @@ def quick(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
         namespace = {"__init__": __init__, "__module__": rule.__module__, "__doc__": rule.__doc__}
         found = _quick[rule] = type(rule.__name__, (rule,), namespace)
     return found
+
+
+#: A document with a node of every kind an operation has, for :func:`prepare`.
+_EVERY_KIND: Final = """
+query Q($id: ID!, $on: Boolean = true) {
+  __typename
+  a: node(id: $id) { globalId ...F ... on Agency @include(if: $on) { name } }
+}
+fragment F on Node { globalId }
+"""
+
+
+def prepare(schema: GraphQLSchema) -> None:
+    """Make every rule's quick subclass and handler table now, by validating a document
+    with every kind of node: the first client's validation would otherwise pay for it."""
+    rules = [quick(rule) for rule in (*specified_rules, *STRAWBERRY_RULES)]
+    validate(schema, parse(_EVERY_KIND), rules)
 
 
 class _Remembered:

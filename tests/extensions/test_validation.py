@@ -185,3 +185,21 @@ def test_generated_documents_get_the_errors_full_validation_gives(source: str) -
     expected = [e.message for e in validate(schema._schema, document, ALL)]
     rules = tuple(quick(rule) for rule in applicable_rules(source, document, ALL))
     assert [e.message for e in validate(schema._schema, document, rules)] == expected
+
+
+def test_the_document_prepared_at_start_is_valid_and_has_every_kind_of_node() -> None:
+    from graphql import Visitor, visit
+
+    from gateway.extensions.validation import _EVERY_KIND
+
+    document = parse(_EVERY_KIND)
+    assert validate(schema._schema, document) == []
+    kinds: set[str] = set()
+
+    class Kinds(Visitor):
+        def enter(self, node: object, *_: object) -> None:
+            kinds.add(node.kind)  # type: ignore[attr-defined]
+
+    visit(document, Kinds())
+    assert {"variable_definition", "variable", "fragment_spread", "inline_fragment"} <= kinds
+    assert {"fragment_definition", "directive", "argument", "field"} <= kinds

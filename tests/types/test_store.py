@@ -46,3 +46,13 @@ def test_an_equal_representation_marked_complete_completes() -> None:
     agency = store.entity(Agency, {"id": 121, "name": "SpaceX"})
     store.entity(Agency, {"id": 121, "name": "SpaceX"}, complete=True)
     assert not agency.lacks(frozenset({"description"}))
+
+
+def test_every_model_has_its_tables_once_the_schema_is_built() -> None:
+    import gateway.schema  # noqa: F401  (builds the schema, which prepares the models)
+    from gateway.types.base import Entity, models
+
+    built = models()
+    assert Spacecraft in built and Agency in built
+    assert set(Entity.registry.values()) <= set(built)
+    assert all("_relations" in cls.__dict__ for cls in built)
