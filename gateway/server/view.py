@@ -166,8 +166,8 @@ class _RecentKeys:
     """The response-cache keys of recent requests, by their POST body or GET query string.
 
     A repeated request is answered from the response cache without decoding its JSON,
-    normalising its document or hashing a key again: about a fifth of what a hit
-    costs.  Only requests that say their whole operation are kept (a persisted
+    normalising its document or hashing a key again: 6 % of what a hit costs (0.479 ->
+    0.452 M instructions, counted by callgrind).  Only requests that say their whole operation are kept (a persisted
     document's id may come to name nothing), and only small ones; the oldest go first.
     """
 
