@@ -49,16 +49,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from bench.load import free_port, read_rss_kb
+from bench.load import read_rss_kb
 from bench.operations import OPERATIONS as SUITE
+from bench.processes import HOST, START_TIMEOUT, free_port, wait_listening
 
 __all__ = ["OPERATIONS", "main"]
 
-HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 APOLLO_DIR = Path(__file__).resolve().parent / "apollo"
-#: Seconds a started process gets to listen.
-START_TIMEOUT = 30.0
 #: Seconds one request may take before the client gives up on it.
 REQUEST_TIMEOUT = 30.0
 
@@ -521,20 +519,6 @@ class Processes:
                 log.flush()
                 return "\n".join(Path(log.name).read_text(errors="replace").splitlines()[-lines:])
         return ""
-
-
-async def wait_listening(proc: subprocess.Popen[bytes], port: int, what: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            _, writer = await asyncio.open_connection(HOST, port)
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start (exit code {proc.poll()})") from None
-            await asyncio.sleep(0.1)
-        else:
-            writer.close()
-            return
 
 
 def _clean_env(extra: dict[str, str]) -> dict[str, str]:

@@ -52,12 +52,12 @@ import aiohttp
 import orjson
 
 from bench.operations import OPERATIONS
+from bench.processes import free_port, stop_process, wait_listening
 from gateway.offline import RunningUpstream, start_offline_upstream
 
 __all__ = ["main"]
 
 _JSON = {"Content-Type": "application/json"}
-START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 35.0
 
 
@@ -146,25 +146,6 @@ def log_report(path: Path) -> str:
 # -- processes -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-async def wait_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("a process did not start listening") from None
-            await asyncio.sleep(0.05)
-
-
 @contextlib.asynccontextmanager
 async def gateway_process(
     upstream: RunningUpstream,
@@ -194,14 +175,10 @@ async def gateway_process(
             preexec_fn=preexec,
         )
         try:
-            await wait_listening(port, proc)
+            await wait_listening(proc, port, "the gateway")
             yield f"http://127.0.0.1:{port}/graphql"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc, grace=30)
 
 
 class Redis:
@@ -229,7 +206,7 @@ class Redis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        await wait_listening(self.port, self.proc)
+        await wait_listening(self.proc, self.port, "redis-server")
 
     def signal(self, signum: int) -> None:
         assert self.proc is not None

@@ -27,7 +27,6 @@ import contextlib
 import ipaddress
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ import aiohttp
 import orjson
 
 from bench.operations import OPERATIONS
+from bench.processes import START_TIMEOUT, free_port, stop_process, wait_listening
 
 __all__ = ["main"]
 
@@ -50,8 +50,6 @@ __all__ = ["main"]
 REQUEST_TIMEOUT = 35.0
 #: Seconds the clients get, after the run, to receive the answers still in flight.
 DRAIN = 10.0
-#: Seconds a started process gets to listen.
-START_TIMEOUT = 30.0
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -242,24 +240,6 @@ async def run_load(
 # -- the processes -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _wait_listening(proc: subprocess.Popen[bytes], port: int, what: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start (exit code {proc.poll()})") from None
-            await asyncio.sleep(0.1)
-
-
 def _spawn(args: list[str], stderr: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "gateway", *args],
@@ -267,16 +247,6 @@ def _spawn(args: list[str], stderr: IO[bytes]) -> subprocess.Popen[bytes]:
         stderr=stderr,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 async def _json(session: aiohttp.ClientSession, method: str, url: str, **kwargs: Any) -> Any:
@@ -395,7 +365,7 @@ async def _main(args: argparse.Namespace) -> int:
             )
             gateway: subprocess.Popen[bytes] | None = None
             try:
-                await _wait_listening(upstream, up_port, "the offline LL2")
+                await wait_listening(upstream, up_port, "the offline LL2")
                 origin = f"http://127.0.0.1:{up_port}"
                 async with aiohttp.ClientSession() as http:
                     if every:
@@ -417,7 +387,7 @@ async def _main(args: argparse.Namespace) -> int:
                         ],
                         gw_err,
                     )
-                    await _wait_listening(gateway, gw_port, "the gateway")
+                    await wait_listening(gateway, gw_port, "the gateway")
                     url = f"http://127.0.0.1:{gw_port}/graphql"
                     print(
                         f"load: {args.clients} clients for {args.seconds:g} s against {url} "
@@ -450,8 +420,8 @@ async def _main(args: argparse.Namespace) -> int:
                     ll2_log = await _json(http, "GET", f"{origin}/_offline/log")
             finally:
                 if gateway is not None:
-                    _stop(gateway)
-                _stop(upstream)
+                    stop_process(gateway)
+                stop_process(upstream)
         upstream_status = status["data"]["upstreamStatus"]
         injected = sum(1 for r in ll2_log["requests"] if r.get("fault") == "status")
         tracebacks, internal = _scan_stderr(gw_log)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -27,9 +26,9 @@ from typing import Any
 import aiohttp
 from graphql import GraphQLField, GraphQLObjectType, get_named_type, is_leaf_type
 
-from bench.load import free_port, read_rss_kb
-
-HOST = "127.0.0.1"
+from bench.compare import process_tree
+from bench.load import read_rss_kb
+from bench.processes import HOST, free_port, stop_process, wait_listening
 
 
 def _scalars(node: GraphQLObjectType) -> str:
@@ -117,28 +116,9 @@ async def _ll2_calls(http: aiohttp.ClientSession, upstream: str) -> int:
         return int((await r.json())["count"])
 
 
-async def _listening(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"exited with {proc.returncode}")
-        try:
-            _, writer = await asyncio.open_connection(HOST, port)
-            writer.close()
-            return
-        except OSError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
 def _tree_rss_mb(pid: int) -> tuple[float, float]:
-    """The RSS of ``pid`` and its children (the workers), and of the largest, in MB."""
-    pids = [pid]
-    children = f"/proc/{pid}/task/{pid}/children"
-    if os.path.exists(children):
-        with open(children) as f:
-            pids += [int(p) for p in f.read().split()]
-    sizes = [(read_rss_kb(p) or 0) / 1024 for p in pids]
+    """The RSS of ``pid`` and its descendants (the workers), and of the largest, in MB."""
+    sizes = [(read_rss_kb(p) or 0) / 1024 for p in process_tree(pid)]
     return sum(sizes), max(sizes)
 
 
@@ -154,8 +134,8 @@ async def run(workers: int | None) -> None:
     serve += ["--log-level", "WARNING"] + (["--workers", str(workers)] if workers else [])
     gateway = subprocess.Popen(serve, stdout=subprocess.DEVNULL)
     try:
-        await _listening(up_port, upstream)
-        await _listening(gw_port, gateway)
+        await wait_listening(upstream, up_port, "the offline LL2")
+        await wait_listening(gateway, gw_port, "the gateway")
         async with aiohttp.ClientSession() as http:
             walk = Walk(http, f"http://{HOST}:{gw_port}/graphql")
             await walk.query("{ __typename }")
@@ -176,12 +156,8 @@ async def run(workers: int | None) -> None:
                     )
                 )
     finally:
-        for proc in (gateway, upstream):
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_process(gateway)
+        stop_process(upstream)
     processes = f"{workers} workers" if workers else "one process"
     print(f"gateway in {processes}")
     print()

@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -33,25 +32,7 @@ from typing import Any
 import aiohttp
 
 from bench.operations import OPERATIONS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-async def _wait_for(proc: subprocess.Popen[bytes], port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"process on port {port} did not start") from None
-            await asyncio.sleep(0.05)
+from bench.processes import free_port, stop_process, wait_listening
 
 
 @contextlib.asynccontextmanager
@@ -63,15 +44,10 @@ async def process(args: list[str], port: int) -> AsyncIterator[subprocess.Popen[
         env={**os.environ, "GATEWAY_LOG_LEVEL": "ERROR"},
     )
     try:
-        await _wait_for(proc, port)
+        await wait_listening(proc, port, f"the process on port {port}")
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 async def _all_workers_up(url: str, workers: int) -> None:

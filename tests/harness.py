@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bench.processes import free_port
 from gateway.server import APP_STATE, AppState, create_app
 from gateway.server.serving import GatewayRunner
 from gateway.settings import Settings
@@ -124,14 +125,6 @@ def carried(body: Any, route: str, keys: Iterable[str]) -> set[str]:
 
     walk(body)
     return found
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.asynccontextmanager
