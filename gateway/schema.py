@@ -145,7 +145,7 @@ def build_schema(*, incremental: bool = True) -> GatewaySchema:
         ],
         federation_version=FEDERATION_VERSION,
     )
-    direct_fields(built, info_class=GatewayInfo, default_resolver=read_field)
+    direct_fields(built)
     for model in models():  # their tables now, not at a first request's expense
         graphql_to_keys(model)
     prepare(built._schema)

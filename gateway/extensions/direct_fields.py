@@ -25,11 +25,12 @@ __all__ = ["direct_fields"]
 Resolve = Callable[..., Any]
 
 
-def direct_fields(
-    schema: Any, *, info_class: type[Any], default_resolver: Callable[[Any, str], Any]
-) -> int:
+def direct_fields(schema: Any) -> int:
     """Replace the resolvers of the simple fields of ``schema`` (a Strawberry schema,
-    built, with no exception handlers): how many were replaced."""
+    built, with no exception handlers), with its configured ``Info`` class and default
+    resolver: how many were replaced."""
+    info_class: type[Any] = schema.config.info_class
+    default_resolver: Callable[[Any, str], Any] = schema.config.default_resolver
     replaced = 0
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):

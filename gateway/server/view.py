@@ -256,6 +256,9 @@ class GatewayView(GraphQLView[Context, None]):
         #: No subscription type: no WebSocket endpoint either.
         self.subscriptions = graphql_schema.subscription_type is not None
         self._recent = _RecentKeys()
+        #: Whether a response-cache look-up stays in this process's memory: it cannot
+        #: outlast the request's deadline, so a hit arms no timer.
+        self._local_lookups = state.settings.cache == "memory"
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if _is_websocket(request) and self.subscriptions:
@@ -273,8 +276,7 @@ class GatewayView(GraphQLView[Context, None]):
             message = "This endpoint has no subscriptions and takes no WebSocket; use GET or POST."
             return _json(http_error_body(400, message), 400, media)
         settings = self.state.settings
-        # A look-up in this process's memory cannot outlast the deadline: a hit arms no timer.
-        local = settings.cache == "memory"
+        local = self._local_lookups
         try:
             async with asyncio.timeout(None if local else settings.request_timeout) as deadline:
                 cached = await self._cached(request)

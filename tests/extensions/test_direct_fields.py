@@ -63,9 +63,7 @@ async def _answer(schema: strawberry.Schema) -> Any:
 async def test_direct_resolvers_answer_as_strawberry_does() -> None:
     plain = strawberry.Schema(query=Query)
     expected = await _answer(plain)
-    replaced = direct_fields(
-        plain, info_class=Info, default_resolver=lambda obj, name: getattr(obj, name)
-    )
+    replaced = direct_fields(plain)
     assert replaced == 4  # name, viaRoot, upper, later; not repeat (arguments), secret
     assert await _answer(plain) == expected
     assert expected[0]["items"][0] == {
