@@ -8,7 +8,7 @@ collector frees.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.live import LiveHub
@@ -32,6 +32,9 @@ class Context:
     explain: bool = False
     #: The live hub, for subscriptions (:mod:`gateway.live`); None where there is none.
     live: LiveHub | None = None
+    #: graphql-core execution contexts of this request, emptied by :meth:`release`
+    #: (:mod:`gateway.extensions.execution`).
+    executions: list[Any] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -44,6 +47,16 @@ class Context:
     ) -> Context:
         session = _session(settings, upstream, explain)
         return cls(settings, upstream, RequestLoader(session), explain, live)
+
+    def release(self, *, executions: bool = True) -> None:
+        """Drop what the request built, once its answer is complete: its loading and,
+        with ``executions``, its execution contexts, which refer to themselves and would
+        otherwise keep all of it for the cycle collector."""
+        self.data.release()
+        if executions:
+            for execution in self.executions:
+                vars(execution).clear()
+        self.executions.clear()
 
     def renew(self) -> None:
         """Start over, as a new request would: a subscription's next event has its own

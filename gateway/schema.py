@@ -21,7 +21,6 @@ from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.federation import Schema as FederationSchema
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import FederationDirective
@@ -32,8 +31,10 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 
 from gateway.extensions.direct_fields import direct_fields
+from gateway.extensions.execution import ReleasedExecution
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
+from gateway.extensions.parsing import DocumentParsing
 from gateway.extensions.validation import DocumentValidation, prepare
 from gateway.planning.selection import graphql_to_keys
 from gateway.resolvers.entities import resolve_entities
@@ -140,9 +141,10 @@ def build_schema(*, incremental: bool = True) -> GatewaySchema:
         extensions=[
             IntrospectionSwitch,
             OperationLimits,  # before the caches: it refuses before they parse or validate
-            lambda: ParserCache(maxsize=256),
+            lambda: DocumentParsing(maxsize=256),
             lambda: DocumentValidation(maxsize=256),
         ],
+        execution_context_class=ReleasedExecution,
         federation_version=FEDERATION_VERSION,
     )
     direct_fields(built)

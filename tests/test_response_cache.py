@@ -7,7 +7,12 @@ import json
 import time
 from collections.abc import AsyncIterator
 
+import orjson
 import pytest
+from graphql import GraphQLError
+from graphql.language import Lexer, Source, TokenKind
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gateway.offline import RunningUpstream
 from gateway.server.persisted import PersistedDocuments
@@ -33,6 +38,40 @@ def test_the_normal_form_ignores_layout_but_not_strings() -> None:
     assert normalise_document('{ a(s: "x  y") }') != normalise_document('{ a(s: "x y") }')
     assert normalise_document('{ a(s: """x""") }') == normalise_document('{ a(s: "x") }')
     assert normalise_document('{ a(s: "unterminated) }') is None
+
+
+def _lexed_by_graphql_core(text: str) -> str | None:
+    """The normal form read off graphql-core's own lexer: the reference."""
+    lexer = Lexer(Source(text))
+    parts: list[str] = []
+    try:
+        token = lexer.advance()
+        while token.kind != TokenKind.EOF:
+            if token.kind in (TokenKind.STRING, TokenKind.BLOCK_STRING):
+                parts.append(orjson.dumps(token.value).decode())
+            else:
+                parts.append(token.value if token.value is not None else token.kind.value)
+            token = lexer.advance()
+    except GraphQLError:
+        return None
+    return " ".join(parts)
+
+
+#: Pieces of GraphQL's lexical grammar and of what breaks it.
+_PIECES = st.sampled_from(
+    [
+        *('"', '"""', "\\", "\\u0041", "\\u{1F600}", "\\n", "\\q", "#c", "\ud800"),
+        *("a", "Z_9", "0", "01", "-", "1.5", "1e3", "E", "e", "+", "1a", ".", "..."),
+        *("{", "}", "(", ")", ":", "!", "$", "@", "&", "|", "=", "[", "]"),
+        *("\n", "\r", "\t", " ", ",", "\ufeff", "\u00e9", "\x01"),
+    ]
+)
+
+
+@settings(max_examples=3000, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_the_normal_form_splits_text_as_graphql_cores_lexer_does(text: str) -> None:
+    assert normalise_document(text) == _lexed_by_graphql_core(text)
 
 
 async def test_a_repeated_operation_is_answered_whole(gateway: Gateway) -> None:

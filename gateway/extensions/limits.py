@@ -260,7 +260,7 @@ def measure_shape(document: DocumentNode) -> tuple[int, int]:
 
 
 class _ShapeMemo:
-    """(depth, aliases) by document identity: ParserCache hands back the same object."""
+    """(depth, aliases) by document identity: DocumentParsing hands back the same object."""
 
     def __init__(self, maxsize: int = 256) -> None:
         self.maxsize = maxsize

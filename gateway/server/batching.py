@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from cross_web import HTTPException
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, specified_rules
 
 from gateway.extensions.limits import CODE, measure_cost
+from gateway.extensions.parsing import parse_acyclic
+from gateway.extensions.validation import validate_acyclic
 from gateway.settings import Settings
 
 __all__ = ["BatchCosts", "batch_too_costly", "check_batch"]
@@ -73,10 +75,10 @@ class BatchCosts:
         document: DocumentNode | None = None
         if len(query.encode("utf-8", "surrogatepass")) <= settings.max_query_bytes:
             try:
-                parsed = parse(query, max_tokens=settings.max_tokens)
+                parsed = parse_acyclic(query, max_tokens=settings.max_tokens)
             except GraphQLError:
                 parsed = None
-            if parsed is not None and not validate(self.schema, parsed):
+            if parsed is not None and not validate_acyclic(self.schema, parsed, specified_rules):
                 document = parsed
         self._documents[query] = document
         if len(self._documents) > self.maxsize:

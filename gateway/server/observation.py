@@ -17,6 +17,8 @@ from aiohttp import web
 from graphql import GraphQLError
 from graphql.language import Lexer, Source, TokenKind
 
+from gateway.extensions.parsing import unlink
+
 if TYPE_CHECKING:
     from gateway.context import Context
 
@@ -109,6 +111,7 @@ def operation_name(document: object, given_name: object) -> str | None:
 def _named_in(document: str) -> str | None:
     """Lex only as far as the first operation (fragments before it are skipped)."""
     lexer = Lexer(Source(document))
+    start = lexer.token
     try:
         token = lexer.advance()
         while token.kind != TokenKind.EOF:
@@ -122,6 +125,8 @@ def _named_in(document: str) -> str | None:
             token = lexer.advance()
     except GraphQLError:
         return None
+    finally:
+        unlink(start)  # no cycle of tokens left behind
     return None
 
 

@@ -515,8 +515,8 @@ class GatewayView(GraphQLView[Context, None]):
         first = isinstance(value, InitialIncrementalExecutionResult)
         if context is not None and (first or not value.has_next):
             body["extensions"] = context.extensions()
-            if not value.has_next:
-                context.data.release()
+            if not value.has_next:  # the executor may still be winding down: not emptied
+                context.release(executions=False)
         return body, all_pending  # type: ignore[return-value]
 
     def encode_json(self, data: object) -> bytes:
@@ -553,7 +553,8 @@ class GatewayView(GraphQLView[Context, None]):
             request[_SUB_RESPONSE].set_status(_status(media, result, list(result.errors or ())))
         extensions = dict(result.extensions or {})
         if context is not None:
-            context.data.release()
+            # With errors, work the executor started may still be settling: not emptied.
+            context.release(executions=not result.errors)
             extensions.update(context.extensions())
             if key is not None:
                 extensions["upstream"]["responseCache"] = "miss"

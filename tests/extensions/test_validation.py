@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from graphql import parse, specified_rules, validate
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from gateway.extensions.validation import (
     VARIABLE_RULES,
     applicable_rules,
     quick,
+    validate_acyclic,
 )
 from gateway.schema import schema
 from tests.harness import Gateway
@@ -64,6 +67,8 @@ def test_the_rules_left_out_find_nothing_the_others_miss(source: str) -> None:
     assert _messages(source, rules) == expected
     assert _messages(source, tuple(quick(rule) for rule in rules)) == expected
     assert _messages(source, tuple(quick(rule) for rule in ALL)) == expected
+    acyclic = validate_acyclic(schema._schema, parse(source), [quick(rule) for rule in rules])
+    assert [e.message for e in acyclic] == expected
 
 
 def test_a_quick_rule_is_its_rule() -> None:
@@ -185,6 +190,7 @@ def test_generated_documents_get_the_errors_full_validation_gives(source: str) -
     expected = [e.message for e in validate(schema._schema, document, ALL)]
     rules = tuple(quick(rule) for rule in applicable_rules(source, document, ALL))
     assert [e.message for e in validate(schema._schema, document, rules)] == expected
+    assert [e.message for e in validate_acyclic(schema._schema, document, rules)] == expected
 
 
 def test_the_document_prepared_at_start_is_valid_and_has_every_kind_of_node() -> None:
@@ -203,3 +209,26 @@ def test_the_document_prepared_at_start_is_valid_and_has_every_kind_of_node() ->
     visit(document, Kinds())
     assert {"variable_definition", "variable", "fragment_spread", "inline_fragment"} <= kinds
     assert {"fragment_definition", "directive", "argument", "field"} <= kinds
+
+
+def test_validating_leaves_no_cycle_for_the_collector() -> None:
+    source = "{ spacecrafts(first: 20) { nodes { id n1: name spacecraftConfig { name } } } }"
+    document = parse(source)
+    rules = [quick(rule) for rule in applicable_rules(source, document, ALL)]
+    gc.collect()
+    gc.disable()
+    try:
+        assert validate_acyclic(schema._schema, document, rules) == []
+        assert gc.collect() == 0
+        validate(schema._schema, document, rules)  # graphql-core's: the check can fail
+        assert gc.collect() > 100
+    finally:
+        gc.enable()
+
+
+def test_too_many_errors_end_the_validation_as_graphql_core_ends_it() -> None:
+    source = "{ " + " ".join(f"f{i}" for i in range(150)) + " }"
+    rules = [quick(rule) for rule in ALL]
+    acyclic = validate_acyclic(schema._schema, parse(source), rules)
+    assert [e.message for e in acyclic] == _messages(source, ALL)
+    assert len(acyclic) == 101 and "error limit reached" in acyclic[-1].message
