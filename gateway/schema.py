@@ -31,7 +31,7 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 
 from gateway.extensions.direct_fields import direct_fields
-from gateway.extensions.execution import ReleasedExecution
+from gateway.extensions.execution import execution_for
 from gateway.extensions.introspection import IntrospectionSwitch
 from gateway.extensions.limits import OperationLimits
 from gateway.extensions.parsing import DocumentParsing
@@ -144,10 +144,10 @@ def build_schema(*, incremental: bool = True) -> GatewaySchema:
             lambda: DocumentParsing(maxsize=256),
             lambda: DocumentValidation(maxsize=256),
         ],
-        execution_context_class=ReleasedExecution,
         federation_version=FEDERATION_VERSION,
     )
     direct_fields(built)
+    built.execution_context_class = execution_for(built)
     for model in models():  # their tables now, not at a first request's expense
         graphql_to_keys(model)
     prepare(built._schema)

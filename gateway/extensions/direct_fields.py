@@ -66,6 +66,7 @@ def _direct(
             return default_resolver(source, name)
 
         read._is_default = True  # type: ignore[attr-defined]  # Strawberry's tracing reads it
+        read.reads_attribute = name  # type: ignore[attr-defined]  # execution.plain_leaves
         return read
     if resolver.arguments:
         return None

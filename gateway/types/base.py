@@ -123,6 +123,9 @@ def read_field(obj: object, name: str) -> object:
 class Model:
     """Shared ``from_data`` machinery for values and entities."""
 
+    #: The fields each instance gets its own new container for (:meth:`blank`).
+    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {}
+
     #: LL2 key -> attribute name, for the rare LL2 name that is no good in Python.
     KEYS: ClassVar[Mapping[str, str]] = {}
     #: attribute of a computed field -> the LL2 key it is computed from.
@@ -184,6 +187,33 @@ class Model:
             else:
                 setattr(self, slot.attr, slot.convert(value, store))
 
+    @classmethod
+    def blank(cls, **fields: Any) -> Self:
+        """An instance with ``fields``, its own containers and every other field at its
+        class default.
+
+        The dataclass ``__init__`` assigns each of a type's fields (a spacecraft has a
+        score of them) and a 20-item page builds dozens of objects per request; an
+        object's defaults are its class's, so only what differs is set.
+        """
+        obj = cls.__new__(cls)
+        attrs = obj.__dict__
+        for name, make in cls.CONTAINERS.items():
+            attrs[name] = make()
+        attrs.update(fields)
+        return obj
+
+    @classmethod
+    def check_defaults(cls) -> None:
+        """Raise TypeError unless :meth:`blank` builds what the dataclass ``__init__``
+        would: every other field a plain default that the class itself holds."""
+        for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if field.name in cls.CONTAINERS or field.name in cls.MANAGED or not field.init:
+                continue
+            default = getattr(cls, field.name, dataclasses.MISSING)
+            if default is dataclasses.MISSING or default is not field.default:
+                raise TypeError(f"{cls.__name__}.{field.name} needs a plain default")
+
     def related(self, attr: str, store: EntityStore) -> Any:
         """The object (or list) at relation ``attr``, built from LL2's data on first use;
         every representation received since merges into it, in order."""
@@ -209,6 +239,7 @@ def models() -> list[type[Model]]:
         for sub in cls.__subclasses__():
             if sub not in found and hasattr(sub, "__strawberry_definition__"):
                 found.append(sub)
+                sub.check_defaults()
                 sub.relations()  # and its slots
             stack.append(sub)
     return found
@@ -248,6 +279,7 @@ class Value(Model):
 
     #: Whether equal ids within a request share one object (images recur a lot).
     interned: ClassVar[bool] = False
+    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {"_rel": dict, "_raw": dict}
     #: Related entities by attribute (a mission's agencies), read by :func:`related`.
     _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: LL2 data of relations not built yet, by attribute.
@@ -255,7 +287,7 @@ class Value(Model):
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], store: EntityStore) -> Self:
-        obj = cls()
+        obj = cls.blank()
         obj._apply(data, store)
         return obj
 
@@ -271,6 +303,12 @@ class Entity(Model, Node):
     resource: ClassVar[str]
     #: The store sets ``id`` (a null from LL2 must not break ``ID!``).
     MANAGED: ClassVar[frozenset[str]] = frozenset({"id"})
+    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {
+        "_rel": dict,
+        "_raw": dict,
+        "_keys": set,
+        "_merged": list,
+    }
     #: resource name -> entity class, filled as the classes are defined.
     registry: ClassVar[dict[str, type[Entity]]] = {}
 

@@ -28,13 +28,13 @@ class EntityStore:
         """The request's one ``cls`` object for ``data['id']``, with ``data`` merged in."""
         raw_id = data.get("id")
         if raw_id is None:
-            obj = cls(id=strawberry.ID(""))
+            obj = cls.blank(id=strawberry.ID(""))
             obj.merge(data, self, complete=complete)
             return obj
         key = (cls.resource, str(raw_id))
         found = self._entities.get(key)
         if found is None:
-            found = cls(id=strawberry.ID(str(raw_id)))
+            found = cls.blank(id=strawberry.ID(key[1]))
             self._entities[key] = found
         found.merge(data, self, complete=complete)
         return found  # type: ignore[return-value]

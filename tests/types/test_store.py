@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from gateway.types.agency import Agency
 from gateway.types.spacecraft import Spacecraft
 from gateway.types.store import EntityStore
@@ -56,3 +58,32 @@ def test_every_model_has_its_tables_once_the_schema_is_built() -> None:
     assert Spacecraft in built and Agency in built
     assert set(Entity.registry.values()) <= set(built)
     assert all("_relations" in cls.__dict__ for cls in built)
+
+
+def test_a_blank_object_is_what_the_dataclass_init_builds() -> None:
+    import gateway.schema  # noqa: F401
+    from gateway.types.base import Entity, models
+
+    for cls in models():
+        fields = {"id": "7"} if issubclass(cls, Entity) else {}
+        built, blank = cls(**fields), cls.blank(**fields)
+        assert blank == built, cls
+        assert blank._rel is not cls.blank(**fields)._rel  # containers of its own
+
+
+def test_a_field_without_a_plain_default_is_refused() -> None:
+    import dataclasses
+    import gc
+
+    from gateway.types.base import Value
+
+    @dataclasses.dataclass(kw_only=True)
+    class Required(Value):
+        name: str
+
+    try:
+        with pytest.raises(TypeError, match=r"Required\.name needs a plain default"):
+            Required.check_defaults()
+    finally:
+        del Required
+        gc.collect()  # gone from Value's subclasses, so from models()
