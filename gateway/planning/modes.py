@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from graphql import FieldNode, FragmentDefinitionNode
 
 from gateway.ll2 import api, load_spec
-from gateway.planning.selection import child_nodes, graphql_to_keys
+from gateway.planning.selection import children, graphql_to_keys
 from gateway.types.base import Entity, Model
 
 __all__ = ["covers", "lightest_list_mode"]
@@ -37,11 +37,11 @@ def covers(
         return False
     field_nodes = list(field_nodes)
     slots = cls.slots()
-    for name, key in graphql_to_keys(cls).items():
+    keys = graphql_to_keys(cls)
+    undeferred: dict[str, list[FieldNode]] | None = None
+    for name, selected in children(field_nodes, fragments).items():
+        key = keys.get(name)
         if key is None:
-            continue
-        selected = child_nodes(field_nodes, fragments, name)
-        if not selected:
             continue
         spec_field = schema.field_map.get(key)
         if spec_field is None:
@@ -50,7 +50,9 @@ def covers(
         if slot is None or slot.model is None or spec_field.ref is None:
             continue
         if slot.relation and issubclass(slot.model, Entity):  # it completes itself
-            selected = child_nodes(field_nodes, fragments, name, with_deferred=False)
+            if undeferred is None:
+                undeferred = children(field_nodes, fragments, with_deferred=False)
+            selected = undeferred.get(name, [])
         if selected and not covers(spec_field.ref, slot.model, selected, fragments):
             return False
     return True

@@ -20,7 +20,14 @@ from graphql.language import SelectionSetNode
 
 from gateway.types.base import Model
 
-__all__ = ["absent_keys", "child_nodes", "deferred", "graphql_to_keys", "selected_keys"]
+__all__ = [
+    "absent_keys",
+    "child_nodes",
+    "children",
+    "deferred",
+    "graphql_to_keys",
+    "selected_keys",
+]
 
 _KEYS_BY_NAME: dict[type, dict[str, str | None]] = {}
 
@@ -97,12 +104,24 @@ def child_nodes(
     with_deferred: bool = True,
 ) -> list[FieldNode]:
     """The field nodes called ``name`` directly below ``field_nodes`` (without those in
-    ``@defer``-ed fragments when ``with_deferred`` is false).
+    ``@defer``-ed fragments when ``with_deferred`` is false)."""
+    return children(field_nodes, fragments, with_deferred=with_deferred).get(name, [])
+
+
+def children(
+    field_nodes: Iterable[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
+    *,
+    with_deferred: bool = True,
+) -> dict[str, list[FieldNode]]:
+    """Field name -> the field nodes of that name directly below ``field_nodes``
+    (without those in ``@defer``-ed fragments when ``with_deferred`` is false), in one
+    walk of the selection.
 
     An explicit stack, not a recursive closure: a closure that refers to itself is a
     reference cycle, garbage that only the cycle collector frees, on every request.
     """
-    found: list[FieldNode] = []
+    found: dict[str, list[FieldNode]] = {}
     for field_node in field_nodes:
         seen: set[str] = set()
         stack: list[SelectionSetNode | None] = [field_node.selection_set]
@@ -112,8 +131,11 @@ def child_nodes(
                 continue
             for node in reversed(selection_set.selections):
                 if isinstance(node, FieldNode):
-                    if node.name.value == name:
-                        found.append(node)
+                    named = found.get(node.name.value)
+                    if named is None:
+                        found[node.name.value] = [node]
+                    else:
+                        named.append(node)
                 elif (
                     not with_deferred
                     and isinstance(node, InlineFragmentNode | FragmentSpreadNode)

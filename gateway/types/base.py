@@ -172,6 +172,9 @@ class Model:
         return found
 
     def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
+        # Stored into the instance's dict, not by setattr: no field is a descriptor
+        # (check_defaults), and a detailed page makes hundreds of these a request.
+        attrs = self.__dict__
         raw: dict[str, list[Any]] = self._raw  # type: ignore[attr-defined]
         slots = self.slots()
         for key, value in data.items():
@@ -181,11 +184,11 @@ class Model:
             if slot.relation:
                 raw.setdefault(slot.attr, []).append(value)
             elif value is None or slot.convert is _identity:
-                setattr(self, slot.attr, value)
+                attrs[slot.attr] = value
             elif slot.deferred:
-                setattr(self, slot.attr, _Unread(value, slot.convert, store))
+                attrs[slot.attr] = _Unread(value, slot.convert, store)
             else:
-                setattr(self, slot.attr, slot.convert(value, store))
+                attrs[slot.attr] = slot.convert(value, store)
 
     @classmethod
     def blank(cls, **fields: Any) -> Self:
@@ -206,12 +209,16 @@ class Model:
     @classmethod
     def check_defaults(cls) -> None:
         """Raise TypeError unless :meth:`blank` builds what the dataclass ``__init__``
-        would: every other field a plain default that the class itself holds."""
+        would: every other field a plain default (no descriptor) that the class holds."""
         for field in dataclasses.fields(cls):  # type: ignore[arg-type]
             if field.name in cls.CONTAINERS or field.name in cls.MANAGED or not field.init:
                 continue
             default = getattr(cls, field.name, dataclasses.MISSING)
-            if default is dataclasses.MISSING or default is not field.default:
+            if (
+                default is dataclasses.MISSING
+                or default is not field.default
+                or hasattr(type(default), "__set__")  # _apply writes the instance dict
+            ):
                 raise TypeError(f"{cls.__name__}.{field.name} needs a plain default")
 
     def related(self, attr: str, store: EntityStore) -> Any:
