@@ -78,6 +78,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from gateway.extensions.plain_documents import plainly_valid
+
 __all__ = ["DocumentValidation", "applicable_rules", "prepare", "quick", "validate_acyclic"]
 
 Rules = tuple[type[ASTValidationRule], ...]
@@ -304,7 +306,10 @@ class DocumentValidation(SchemaExtension):
         errors = self._remembered.get(key)
         if errors is None:
             rules = applicable_rules(source, document, (*key[2], *STRAWBERRY_RULES))
-            errors = validate_acyclic(schema, document, [quick(rule) for rule in rules])
+            if plainly_valid(schema, document, rules):
+                errors = []
+            else:
+                errors = validate_acyclic(schema, document, [quick(rule) for rule in rules])
             self._remembered.put(key, errors)
         context.pre_execution_errors = errors
         yield

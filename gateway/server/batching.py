@@ -20,6 +20,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, specified_rules
 
 from gateway.extensions.limits import CODE, measure_cost
 from gateway.extensions.parsing import parse_acyclic
+from gateway.extensions.plain_documents import plainly_valid
 from gateway.extensions.validation import validate_acyclic
 from gateway.settings import Settings
 
@@ -78,7 +79,10 @@ class BatchCosts:
                 parsed = parse_acyclic(query, max_tokens=settings.max_tokens)
             except GraphQLError:
                 parsed = None
-            if parsed is not None and not validate_acyclic(self.schema, parsed, specified_rules):
+            if parsed is not None and (
+                plainly_valid(self.schema, parsed, specified_rules)
+                or not validate_acyclic(self.schema, parsed, specified_rules)
+            ):
                 document = parsed
         self._documents[query] = document
         if len(self._documents) > self.maxsize:

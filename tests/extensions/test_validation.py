@@ -9,6 +9,7 @@ from graphql import parse, specified_rules, validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gateway.extensions.plain_documents import plainly_valid
 from gateway.extensions.validation import (
     DIRECTIVE_RULES,
     FRAGMENT_RULES,
@@ -232,3 +233,99 @@ def test_too_many_errors_end_the_validation_as_graphql_core_ends_it() -> None:
     acyclic = validate_acyclic(schema._schema, parse(source), rules)
     assert [e.message for e in acyclic] == _messages(source, ALL)
     assert len(acyclic) == 101 and "error limit reached" in acyclic[-1].message
+
+
+#: Plain documents (one query, literals only) graphql-core finds valid: checked in one walk.
+PLAINLY_VALID = [
+    "{ spacecrafts(first: 20) { nodes { id n1: name spacecraftConfig { name agency { name } } } } }",
+    '{ agency(id: "44") { id name } }',
+    "{ agency(id: 44) { __typename id } }",
+    '{ spacecrafts(ordering: [FLIGHTS_COUNT_ASC, ID_DESC], search: "dragon") { totalCount } }',
+    "{ spacecrafts(ordering: FLIGHTS_COUNT_ASC) { nodes { id } } }",
+    '{ node(id: "U3BhY2VjcmFmdDo2MDI=") { globalId } }',
+    '{ a: agency(id: "1") { name } b: agency(id: "2") { name } }',
+    '{ agency(id: "1") { id id n: name n: name } }',
+    '{ nodes(ids: ["a", "b"]) { globalId } }',
+]
+#: Plain-looking documents the walk leaves to graphql-core: errors, or what it does not check.
+LEFT_TO_GRAPHQL_CORE = [
+    "{ agency { id } }",  # a required argument missing
+    '{ agency(id: "4") }',  # an object without a selection
+    '{ agency(id: "4") { name { x } } }',  # a scalar with one
+    '{ agency(id: "4", id: "5") { name } }',
+    '{ agency(id: "4", nope: 1) { name } }',
+    '{ spacecrafts(first: "x") { totalCount } }',
+    "{ spacecrafts(first: 2147483648) { totalCount } }",
+    "{ spacecrafts(ordering: [NOPE]) { totalCount } }",
+    '{ agency(id: "4") { name name: id } }',  # one response name, two fields
+    "{ spacecrafts(first: 1) { totalCount } spacecrafts(first: 2) { totalCount } }",
+    '{ agency(id: "4") { nope } }',
+    "{ spacecrafts(first: null) { totalCount } }",  # null: left to Strawberry's rules too
+    "{ spacecrafts(filter: {}) { totalCount } }",  # object literals likewise
+    "{ __schema { queryType { name } } }",
+    "query A { __typename } query B { __typename }",
+    "subscription { __typename }",
+    '{ agency(id: "4") { name @skip(if: false) } }',
+]
+
+
+@pytest.mark.parametrize("source", PLAINLY_VALID)
+def test_a_plain_valid_document_is_checked_in_one_walk(source: str) -> None:
+    assert _messages(source, ALL) == []
+    assert plainly_valid(schema._schema, parse(source), ALL)
+
+
+@pytest.mark.parametrize("source", LEFT_TO_GRAPHQL_CORE + DOCUMENTS)
+def test_the_walk_never_passes_what_graphql_core_refuses(source: str) -> None:
+    document = parse(source)
+    if plainly_valid(schema._schema, document, ALL):
+        assert _messages(source, ALL) == []
+    if source in LEFT_TO_GRAPHQL_CORE:
+        assert not plainly_valid(schema._schema, document, ALL)
+
+
+def test_a_rule_the_walk_does_not_know_sends_the_document_to_graphql_core() -> None:
+    from graphql.validation import NoSchemaIntrospectionCustomRule
+
+    document = parse(PLAINLY_VALID[1])
+    assert not plainly_valid(schema._schema, document, (*ALL, NoSchemaIntrospectionCustomRule))
+
+
+#: Mostly what is valid, so that both answers come up often.
+_PLAIN_FIELDS = st.sampled_from(
+    [*("id", "name", "abbrev", "__typename") * 4, "nope", "type", "spacecraft", "name { x }"]
+)
+_PLAIN_ARGUMENTS = st.sampled_from(
+    [
+        *("", "(first: 2)", "(ordering: [ID_ASC])") * 4,
+        "(first: 2)",
+        '(first: "2")',
+        "(first: 2, first: 3)",
+        "(ordering: FLIGHTS_COUNT_ASC)",
+        "(ordering: [FLIGHTS_COUNT_ASC, NOPE])",
+        '(search: "x", last: 1)',
+        "(first: 1.5)",
+        "(nope: 1)",
+        "(first: -2147483649)",
+    ]
+)
+_ALIASES = st.sampled_from(["", "", "", "a: ", "b: ", "id: "])
+
+
+@st.composite
+def _plain_documents(draw: st.DrawFn) -> str:
+    fields = " ".join(draw(_ALIASES) + draw(_PLAIN_FIELDS) for _ in range(draw(st.integers(1, 4))))
+    agency = draw(
+        st.sampled_from(['agency(id: "44")', "agency(id: 44)", "agency", "agency(id: true)"])
+    )
+    arguments = draw(_PLAIN_ARGUMENTS)
+    return f"{{ {agency} {{ {fields} }} spacecrafts{arguments} {{ nodes {{ {fields} }} }} }}"
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_plain_documents())
+def test_generated_plain_documents_pass_the_walk_only_when_graphql_core_passes_them(
+    source: str,
+) -> None:
+    document = parse(source)
+    assert plainly_valid(schema._schema, document, ALL) == (_messages(source, ALL) == [])
