@@ -13,9 +13,10 @@ fields made by :func:`related`: their resolver hands back the object when it hol
 every field the client selected below it, and otherwise the loader's promise of
 the richer representation.
 
-Related objects are built when a resolver first asks for them (:meth:`Model.related`),
-not when their parent arrives: a detailed LL2 page embeds hundreds of objects, and a
-client selects a few of them.
+Nothing is converted before it is read: related objects are built when a resolver
+first asks for them (:meth:`Model.related`), every other field when it is first read
+(:class:`_Lazy`, from the latest representation that has its key).  A detailed LL2
+page embeds hundreds of objects of dozens of keys each, and a client selects a few.
 """
 
 from __future__ import annotations
@@ -96,28 +97,45 @@ class _Slot:
     deferred: bool = False
 
 
-class _Unread:
-    """LL2 data of a value field, converted by :func:`read_field` when first read."""
+class _Lazy:
+    """A field taken from LL2's data when first read.
 
-    __slots__ = ("convert", "data", "store")
+    A detailed LL2 object carries dozens of keys (and embeds images, licences,
+    statuses, countries...); a client reads a few of them.  Each field of a model is
+    one of these on its class: reading it on an object whose instance dict lacks it
+    takes the key from the latest representation that has it, converts it and keeps
+    it in the instance dict, where later reads find it (a non-data descriptor comes
+    after the instance dict).
+    """
 
-    def __init__(self, data: Any, convert: Converter, store: EntityStore) -> None:
-        self.data = data
+    __slots__ = ("attr", "convert", "default", "key")
+
+    def __init__(self, attr: str, key: str, convert: Converter, default: Any) -> None:
+        self.attr = attr
+        self.key = key
         self.convert = convert
-        self.store = store
+        self.default = default
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.default
+        attrs = obj.__dict__
+        key = self.key
+        value = self.default
+        for data in reversed(attrs.get("_merged", ())):
+            if key in data:
+                value = data[key]
+                if value is not None and self.convert is not _identity:
+                    value = self.convert(value, attrs["_store"])
+                break
+        attrs[self.attr] = value
+        return value
 
 
 def read_field(obj: object, name: str) -> object:
-    """The schema's default resolver: ``getattr``, converting a deferred value once.
-
-    A detailed LL2 object embeds dozens of values (images, licences, statuses,
-    countries...); a client reads a few, so each is built when first read.
-    """
-    value = getattr(obj, name)
-    if type(value) is _Unread:
-        value = value.convert(value.data, value.store)
-        setattr(obj, name, value)
-    return value
+    """The schema's default resolver: the attribute (a field of a model is converted
+    from LL2's data when first read)."""
+    return getattr(obj, name)
 
 
 class Model:
@@ -160,7 +178,29 @@ class Model:
                 deferred=not relation and model is not None and issubclass(model, Value),
             )
         cls._slots = table  # type: ignore[attr-defined]
+        for key, slot in table.items():
+            if not slot.relation:
+                default = getattr(cls, slot.attr, None)
+                setattr(cls, slot.attr, _Lazy(slot.attr, key, slot.convert, default))
         return table
+
+    @classmethod
+    def lazy_keys(cls) -> dict[str, str]:
+        """LL2 key -> attribute, for the fields read from data when first read."""
+        found: dict[str, str] | None = cls.__dict__.get("_lazy")
+        if found is None:
+            found = {key: s.attr for key, s in cls.slots().items() if not s.relation}
+            cls._lazy = found  # type: ignore[attr-defined]
+        return found
+
+    @classmethod
+    def relation_keys(cls) -> dict[str, str]:
+        """LL2 key -> attribute, for the fields :func:`related` made."""
+        found: dict[str, str] | None = cls.__dict__.get("_relation_keys")
+        if found is None:
+            found = {key: s.attr for key, s in cls.slots().items() if s.relation}
+            cls._relation_keys = found  # type: ignore[attr-defined]
+        return found
 
     @classmethod
     def relations(cls) -> dict[str, _Slot]:
@@ -172,23 +212,22 @@ class Model:
         return found
 
     def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
-        # Stored into the instance's dict, not by setattr: no field is a descriptor
-        # (check_defaults), and a detailed page makes hundreds of these a request.
+        """Take in ``data``, the latest of :attr:`_merged`: its relations wait in
+        ``_raw``; every other field is read from the data when first read (and one
+        read from an earlier representation is read anew)."""
         attrs = self.__dict__
+        attrs["_store"] = store
+        merged: list[Mapping[str, Any]] = self._merged  # type: ignore[attr-defined]
+        if len(merged) > 1:
+            lazy = self.lazy_keys()
+            for key in data:
+                attr = lazy.get(key)
+                if attr is not None:
+                    attrs.pop(attr, None)
         raw: dict[str, list[Any]] = self._raw  # type: ignore[attr-defined]
-        slots = self.slots()
-        for key, value in data.items():
-            slot = slots.get(key)
-            if slot is None:
-                continue
-            if slot.relation:
-                raw.setdefault(slot.attr, []).append(value)
-            elif value is None or slot.convert is _identity:
-                attrs[slot.attr] = value
-            elif slot.deferred:
-                attrs[slot.attr] = _Unread(value, slot.convert, store)
-            else:
-                attrs[slot.attr] = slot.convert(value, store)
+        for key, attr in self.relation_keys().items():
+            if key in data:
+                raw.setdefault(attr, []).append(data[key])
 
     @classmethod
     def blank(cls, **fields: Any) -> Self:
@@ -209,16 +248,12 @@ class Model:
     @classmethod
     def check_defaults(cls) -> None:
         """Raise TypeError unless :meth:`blank` builds what the dataclass ``__init__``
-        would: every other field a plain default (no descriptor) that the class holds."""
+        would: every other field a plain default, which the class holds."""
         for field in dataclasses.fields(cls):  # type: ignore[arg-type]
             if field.name in cls.CONTAINERS or field.name in cls.MANAGED or not field.init:
                 continue
             default = getattr(cls, field.name, dataclasses.MISSING)
-            if (
-                default is dataclasses.MISSING
-                or default is not field.default
-                or hasattr(type(default), "__set__")  # _apply writes the instance dict
-            ):
+            if default is dataclasses.MISSING or default is not field.default:
                 raise TypeError(f"{cls.__name__}.{field.name} needs a plain default")
 
     def related(self, attr: str, store: EntityStore) -> Any:
@@ -246,8 +281,10 @@ def models() -> list[type[Model]]:
         for sub in cls.__subclasses__():
             if sub not in found and hasattr(sub, "__strawberry_definition__"):
                 found.append(sub)
+                sub.relations()  # and its slots, putting the fields in place
+                sub.lazy_keys()
+                sub.relation_keys()
                 sub.check_defaults()
-                sub.relations()  # and its slots
             stack.append(sub)
     return found
 
@@ -286,15 +323,22 @@ class Value(Model):
 
     #: Whether equal ids within a request share one object (images recur a lot).
     interned: ClassVar[bool] = False
-    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {"_rel": dict, "_raw": dict}
+    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {
+        "_rel": dict,
+        "_raw": dict,
+        "_merged": list,
+    }
     #: Related entities by attribute (a mission's agencies), read by :func:`related`.
     _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: LL2 data of relations not built yet, by attribute.
     _raw: strawberry.Private[dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
+    #: The LL2 data it was built from (its fields are read from it when first read).
+    _merged: strawberry.Private[list[Mapping[str, Any]]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], store: EntityStore) -> Self:
         obj = cls.blank()
+        obj._merged.append(data)
         obj._apply(data, store)
         return obj
 

@@ -87,3 +87,25 @@ def test_a_field_without_a_plain_default_is_refused() -> None:
     finally:
         del Required
         gc.collect()  # gone from Value's subclasses, so from models()
+
+
+def test_a_field_is_converted_when_first_read_and_not_before() -> None:
+    from gateway.types.base import Value
+
+    store = EntityStore()
+    agency = store.entity(Agency, {"id": 121, "name": "SpaceX", "image": {"id": 9, "name": "x"}})
+    assert "image" not in vars(agency) and "name" not in vars(agency)
+    image = agency.image
+    assert isinstance(image, Value) and vars(agency)["image"] is image
+    assert agency.image is image  # read once, kept
+    assert agency.abbrev is None  # no representation has it: the field's default
+
+
+def test_a_later_representation_wins_even_over_a_field_already_read() -> None:
+    store = EntityStore()
+    agency = store.entity(Agency, {"id": 121, "name": "SpaceX"})
+    assert agency.name == "SpaceX"
+    store.entity(Agency, {"id": 121, "name": "Space Exploration", "abbrev": "SpX"})
+    assert (agency.name, agency.abbrev) == ("Space Exploration", "SpX")
+    store.entity(Agency, {"id": 121, "abbrev": "S"})  # without `name`: the latest that has it
+    assert (agency.name, agency.abbrev) == ("Space Exploration", "S")
