@@ -357,7 +357,6 @@ class Entity(Model, Node):
     CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {
         "_rel": dict,
         "_raw": dict,
-        "_keys": set,
         "_merged": list,
     }
     #: resource name -> entity class, filled as the classes are defined.
@@ -368,8 +367,6 @@ class Entity(Model, Node):
     _rel: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: LL2 data of relations not built yet, by attribute.
     _raw: strawberry.Private[dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
-    #: LL2 keys this instance has received from any representation.
-    _keys: strawberry.Private[set[str]] = dataclasses.field(default_factory=set)
     #: True once the detailed representation (the richest LL2 has) was merged in.
     _complete: strawberry.Private[bool] = False
     #: The LL2 data merged in so far: a page embeds one agency under many spacecraft.
@@ -390,11 +387,19 @@ class Entity(Model, Node):
                 return
         self._merged.append(data)
         self._apply(data, store)
-        self._keys.update(data.keys())
+
+    def received(self, key: str) -> bool:
+        """Whether some representation merged in had LL2's ``key``."""
+        return any(key in data for data in self._merged)
 
     def lacks(self, keys: frozenset[str]) -> bool:
         """Whether a richer representation could still supply some of ``keys``."""
-        return not self._complete and not keys <= self._keys
+        if self._complete:
+            return False
+        merged = self._merged
+        if len(merged) == 1:  # the usual case: a comparison in C
+            return not keys <= merged[0].keys()
+        return not all(self.received(key) for key in keys)
 
 
 def legacy_only(description: str, versions: str = "2.0.0/2.2.0") -> Any:
@@ -425,7 +430,7 @@ def related(description: str | None = None, *, via: str | None = None) -> Any:
         carrier = via
 
         def resolve(root: Any, info: GatewayInfo) -> object:
-            if info.python_name in root._keys:
+            if root.received(info.python_name):
                 return info.context.data.related(info, root)
             return info.context.data.related_via(info, root, carrier)
 
