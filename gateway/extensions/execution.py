@@ -2,13 +2,13 @@
 
 **Plain leaves in line.**  Most fields of an answer are a scalar or an enum read off an
 attribute (``name``, ``id``, ``description``...).  graphql-core executes each through
-the general path: it looks the field up, builds a ``GraphQLResolveInfo``, checks for
-arguments, calls the resolver, checks twice for an awaitable and walks
-``complete_value``'s type tests, about 2 µs a field here.  For the fields
-:func:`plain_leaves` lists (no arguments, the schema's default resolver, a leaf
-type), :meth:`GatewayExecution.execute_field` reads the attribute and coerces it
-itself; anything unusual (a null for a non-null field, a value the type refuses, an
-exception) goes down the general path, which reports it as it always does.
+the general path: it makes the field's ``Path``, looks the field up, builds a
+``GraphQLResolveInfo``, checks for arguments, calls the resolver, checks three times
+for an awaitable and walks ``complete_value``'s type tests, about 2 µs a field here.
+For the fields :func:`plain_leaves` lists (no arguments, the schema's default
+resolver, a leaf type), :meth:`GatewayExecution.execute_fields` reads the attribute
+and coerces it itself; anything unusual (a null for a non-null field, a value the type
+refuses, an exception) goes down the general path, which reports it as it always does.
 
 **Emptied once answered.**  The execution context refers to itself (its
 ``GraphQLResolveInfoHelpers`` holds its bound methods), so it and everything it
@@ -22,7 +22,7 @@ left alone: they serve every event.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, Final, NamedTuple
 
 from graphql import (
     GraphQLEnumType,
@@ -33,8 +33,8 @@ from graphql import (
     OperationType,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetails
-from graphql.pyutils import Path
+from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.context import Context
@@ -87,33 +87,81 @@ class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
         if isinstance(context, Context) and self.operation.operation != OperationType.SUBSCRIPTION:
             context.executions.append(self)
 
-    def execute_field(
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: list[FieldDetails],
-        path: Path,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        """graphql-core's ``execute_fields`` (the loop, the gathering of awaitables), a
+        plain leaf answered in line, without a ``Path`` or a call of its own."""
         by_name = self.in_line.get(parent_type.name)
-        if by_name is not None:
-            node = field_details_list[0].node
-            leaf = by_name.get(node.name.value)
-            if leaf is not None and not node.arguments:
-                try:
-                    value = leaf.read(source, leaf.attribute)
-                    if value is None:
-                        if not leaf.non_null:
-                            return None
-                    elif not isinstance(value, Exception):
-                        coerced = leaf.type.coerce_output_value(value)
-                        if coerced is not None and coerced is not Undefined:
-                            return coerced
-                except Exception:  # the general path reports it
-                    pass
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
+        if by_name is None:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                node = field_details_list[0].node
+                leaf = by_name.get(node.name.value)
+                if leaf is not None and not node.arguments:
+                    value = _leaf_value(leaf, source_value)
+                    if value is not _GENERAL:
+                        results[response_name] = value
+                        continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:  # settle those started: they may fail as well
+                self.settle_in_background([results[name] for name in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                name = awaitable_fields[0]
+                results[name] = await results[name]
+            else:
+                awaited = await gather_with_cancel(*(results[n] for n in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+
+#: What :func:`_leaf_value` answers for a value the general path must complete.
+_GENERAL: Final = object()
+
+
+def _leaf_value(leaf: PlainLeaf, source: Any) -> Any:
+    """The leaf's coerced value, or :data:`_GENERAL` for anything unusual (a null for a
+    non-null field, a value its type refuses, an exception): graphql-core's general
+    path then completes it, reporting the error as it always does."""
+    try:
+        value = leaf.read(source, leaf.attribute)
+        if value is None:
+            return _GENERAL if leaf.non_null else None
+        if isinstance(value, Exception):
+            return _GENERAL
+        coerced = leaf.type.coerce_output_value(value)
+    except Exception:
+        return _GENERAL
+    return _GENERAL if coerced is None or coerced is Undefined else coerced
 
 
 def execution_for(schema: Any) -> type[GatewayExecution]:
