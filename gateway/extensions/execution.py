@@ -21,11 +21,12 @@ left alone: they serve every event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Final, NamedTuple
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -33,13 +34,22 @@ from graphql import (
     OperationType,
     Undefined,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
 
-__all__ = ["GatewayExecution", "PlainLeaf", "execution_for", "plain_leaves"]
+__all__ = [
+    "GatewayExecution",
+    "PlainLeaf",
+    "PlainRelation",
+    "execution_for",
+    "plain_leaves",
+    "plain_relations",
+]
 
 
 class PlainLeaf(NamedTuple):
@@ -75,15 +85,60 @@ def plain_leaves(schema: Any) -> dict[str, dict[str, PlainLeaf]]:
     return found
 
 
+class PlainRelation(NamedTuple):
+    """A field holding one related object (or null), made by :func:`~gateway.types.base.related`
+    without ``via``: its value is the loader's ``related_below``."""
+
+    attribute: str
+    field: GraphQLField
+    object_type: GraphQLObjectType
+    #: The model class of ``object_type``: a value of exactly this class needs no check.
+    model: type[Any]
+
+
+def plain_relations(schema: Any) -> dict[str, dict[str, PlainRelation]]:
+    """Object type name -> field name -> :class:`PlainRelation`, for the nullable,
+    argument-free fields of ``schema`` (a Strawberry schema) holding one related object."""
+    found: dict[str, dict[str, PlainRelation]] = {}
+    backref = GraphQLCoreConverter.DEFINITION_BACKREF
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for name, graphql_field in graphql_type.fields.items():
+            field = (graphql_field.extensions or {}).get(backref)
+            resolver = getattr(field, "base_resolver", None)
+            function = getattr(resolver, "wrapped_func", None)
+            target = graphql_field.type
+            if (
+                not getattr(function, "_ll2_relation", False)
+                or getattr(function, "_ll2_via", None) is not None
+                or graphql_field.args
+                or not isinstance(target, GraphQLObjectType)
+            ):
+                continue
+            definition = (target.extensions or {}).get(backref)
+            model = getattr(definition, "origin", None)
+            if isinstance(field, StrawberryField) and isinstance(model, type):
+                found.setdefault(graphql_type.name, {})[name] = PlainRelation(
+                    field.python_name, graphql_field, target, model
+                )
+    return found
+
+
 class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
     #: What :func:`plain_leaves` found in the schema (set by :func:`execution_for`).
     leaves: ClassVar[Mapping[str, Mapping[str, PlainLeaf]]] = {}
+    #: What :func:`plain_relations` found in the schema (set by :func:`execution_for`).
+    relations: ClassVar[Mapping[str, Mapping[str, PlainRelation]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager  # a middleware sees every field: none in line
-        self.in_line = self.leaves if manager is None or not manager.middlewares else {}
+        plain = manager is None or not manager.middlewares
+        self.in_line = self.leaves if plain else {}
         context = self.context_value
+        self.data = context.data if plain and isinstance(context, Context) else None
+        self.in_line_relations = self.relations if self.data is not None else {}
         if isinstance(context, Context) and self.operation.operation != OperationType.SUBSCRIPTION:
             context.executions.append(self)
 
@@ -97,30 +152,46 @@ class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """graphql-core's ``execute_fields`` (the loop, the gathering of awaitables), a
         plain leaf answered in line, without a ``Path`` or a call of its own."""
-        by_name = self.in_line.get(parent_type.name)
-        if by_name is None:
+        leaves = self.in_line.get(parent_type.name)
+        relations = self.in_line_relations.get(parent_type.name)
+        if leaves is None and relations is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        leaves = leaves or {}
+        relations = relations or {}
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 node = field_details_list[0].node
-                leaf = by_name.get(node.name.value)
+                name = node.name.value
+                leaf = leaves.get(name)
                 if leaf is not None and not node.arguments:
                     value = _leaf_value(leaf, source_value)
                     if value is not _GENERAL:
                         results[response_name] = value
                         continue
-                result = self.execute_field(
-                    parent_type,
-                    source_value,
-                    field_details_list,
-                    Path(path, response_name, parent_type.name),
-                    position_context,
-                )
+                field_path = Path(path, response_name, parent_type.name)
+                relation = relations.get(name)
+                if relation is not None and not node.arguments:
+                    result = self.execute_relation(
+                        relation,
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        field_path,
+                        position_context,
+                    )
+                else:
+                    result = self.execute_field(
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        field_path,
+                        position_context,
+                    )
                 if result is not Undefined:
                     results[response_name] = result
                     if is_awaitable(result):
@@ -142,6 +213,61 @@ class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
             return results
 
         return get_results()
+
+    def execute_relation(
+        self,
+        relation: PlainRelation,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: list[FieldDetails],
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_field`` for a :class:`PlainRelation`: the loader is
+        asked directly, and an object of the field's own class goes straight to its
+        subfields; any other outcome is completed by graphql-core as usual."""
+        assert self.data is not None  # only set up with a request context
+        nodes = [details.node for details in field_details_list]
+        return_type = relation.object_type
+        try:
+            value = self.data.related_below(
+                nodes, self.fragment_definitions, source, relation.attribute
+            )
+            if value is None:
+                return None
+            if type(value) is relation.model:
+                completed = self.collect_and_execute_subfields(
+                    return_type, field_details_list, path, value, position_context
+                )
+            else:
+                info = self.build_resolve_info(relation.field, nodes, parent_type, path)
+                if self.is_awaitable(value):
+                    return self.complete_awaitable_value(
+                        return_type, field_details_list, info, path, value, position_context
+                    )
+                completed = self.complete_value(
+                    return_type, field_details_list, info, path, value, position_context
+                )
+        except Exception as error:
+            self.handle_field_error(error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._settled(completed, return_type, field_details_list, path)
+        return completed
+
+    async def _settled(
+        self,
+        completed: Awaitable[Any],
+        return_type: GraphQLObjectType,
+        field_details_list: list[FieldDetails],
+        path: Path,
+    ) -> Any:
+        """``completed``'s value; null, with the error located, if it fails."""
+        try:
+            return await completed
+        except Exception as error:
+            self.handle_field_error(error, return_type, field_details_list, path)
+            return None
 
 
 #: What :func:`_leaf_value` answers for a value the general path must complete.
@@ -166,6 +292,6 @@ def _leaf_value(leaf: PlainLeaf, source: Any) -> Any:
 
 def execution_for(schema: Any) -> type[GatewayExecution]:
     """:class:`GatewayExecution` for ``schema`` (a built Strawberry schema): its plain
-    leaves."""
-    namespace = {"leaves": plain_leaves(schema)}
+    leaves and relations."""
+    namespace = {"leaves": plain_leaves(schema), "relations": plain_relations(schema)}
     return type(GatewayExecution.__name__, (GatewayExecution,), namespace)

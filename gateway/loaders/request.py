@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from graphql import FieldNode
+from graphql import FieldNode, FragmentDefinitionNode
 
 from gateway.loaders.entity import EntityLoader
 from gateway.planning.modes import lightest_list_mode
@@ -24,6 +24,8 @@ from gateway.types.store import EntityStore
 from gateway.upstream.session import Page, UpstreamSession
 
 __all__ = ["RequestLoader"]
+
+Fragments = dict[str, FragmentDefinitionNode]
 
 
 class RequestLoader:
@@ -75,12 +77,14 @@ class RequestLoader:
 
     # -- what the client selected -------------------------------------------------------
 
-    def needed(self, info: GatewayInfo, cls: type[Entity]) -> frozenset[str]:
-        """LL2 keys selected below ``info``'s field that the upstream's version can send."""
-        key = (id(info.field_nodes[0]), cls)
+    def needed(
+        self, field_nodes: list[FieldNode], fragments: Fragments, cls: type[Entity]
+    ) -> frozenset[str]:
+        """LL2 keys selected below ``field_nodes`` that the upstream's version can send."""
+        key = (id(field_nodes[0]), cls)
         keys = self._selections.get(key)
         if keys is None:
-            keys = selected_keys(info.field_nodes, info.fragments, cls)
+            keys = selected_keys(field_nodes, fragments, cls)
             keys -= absent_keys(cls, self.session.version.sent_keys(cls.resource))
             self._selections[key] = keys
         return keys
@@ -96,21 +100,22 @@ class RequestLoader:
             lacking = [e for e in lacking if e.lacks(needed)]
         return lacking
 
-    def complete(self, info: GatewayInfo, value: object) -> object:
+    def complete(self, field_nodes: list[FieldNode], fragments: Fragments, value: object) -> object:
         """``value`` itself, or an awaitable of it once the richer representation is merged.
 
         The loader merges into the very object the request already holds, so what the
         awaitable yields is ``value`` with more fields filled.
         """
         if isinstance(value, Entity):
-            if self._lacking([value], self.needed(info, type(value))):
+            if self._lacking([value], self.needed(field_nodes, fragments, type(value))):
                 return self._one(value)
             return value
         if isinstance(value, list) and value:
             entities = [v for v in value if isinstance(v, Entity) and v.id]
             if not entities:
                 return value
-            lacking = self._lacking(entities, self.needed(info, type(entities[0])))
+            needed = self.needed(field_nodes, fragments, type(entities[0]))
+            lacking = self._lacking(entities, needed)
             if lacking:
                 return self._many(value, lacking)
         return value
@@ -125,7 +130,14 @@ class RequestLoader:
         return entities
 
     def related(self, info: GatewayInfo, root: Model) -> object:
-        return self.complete(info, root.related(info.python_name, self.store))
+        return self.related_below(info.field_nodes, info.fragments, root, info.python_name)
+
+    def related_below(
+        self, field_nodes: list[FieldNode], fragments: Fragments, root: Model, attr: str
+    ) -> object:
+        """``root``'s relation ``attr`` as ``field_nodes`` select it: the object (or list)
+        itself, or an awaitable of it once it holds every field selected below."""
+        return self.complete(field_nodes, fragments, root.related(attr, self.store))
 
     async def related_via(self, info: GatewayInfo, root: Entity, via: str) -> object:
         """Load ``root``'s ``via`` relation in full: it carries ``root``'s missing field."""
@@ -134,7 +146,9 @@ class RequestLoader:
             loaded = await self.loader(type(carrier)).load(carrier.id)
             if loaded is not None:
                 realise([loaded], self.store)  # its relations hold what ``root`` lacks
-        value = self.complete(info, root.related(info.python_name, self.store))
+        value = self.complete(
+            info.field_nodes, info.fragments, root.related(info.python_name, self.store)
+        )
         return await value if asyncio.iscoroutine(value) else value
 
     # -- root and nested fields ---------------------------------------------------------

@@ -42,6 +42,8 @@ def graphql_to_keys(cls: type[Model]) -> dict[str, str | None]:
     slots = {slot.attr: key for key, slot in cls.slots().items()}
     table: dict[str, str | None] = {}
     for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name.startswith("_"):  # strawberry.Private: not in the schema
+            continue
         name = field.graphql_name or to_camel_case(field.python_name)
         attr = field.python_name
         table[name] = slots.get(attr) or cls.DERIVED.get(attr)

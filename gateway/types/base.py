@@ -167,7 +167,7 @@ class Model:
             if resolver is not None and not relation:
                 continue
             attr = field.python_name
-            if attr in cls.MANAGED:
+            if attr in cls.MANAGED or attr.startswith("_"):  # strawberry.Private: not LL2's
                 continue
             model = _model_of(field.type)
             table[renamed.get(attr, attr)] = _Slot(
@@ -435,4 +435,5 @@ def related(description: str | None = None, *, via: str | None = None) -> Any:
             return info.context.data.related_via(info, root, carrier)
 
     resolve._ll2_relation = True  # type: ignore[attr-defined]
+    resolve._ll2_via = via  # type: ignore[attr-defined]  # read by the executor's relation path
     return strawberry.field(resolver=resolve, description=description)

@@ -9,7 +9,9 @@ import strawberry
 
 from gateway.extensions.direct_fields import direct_fields
 from gateway.extensions.execution import GatewayExecution, execution_for, plain_leaves
+from gateway.offline import RunningUpstream
 from gateway.schema import schema as gateway_schema
+from tests.harness import Gateway
 
 
 @strawberry.enum
@@ -110,3 +112,53 @@ def test_the_gateway_schema_reads_its_plain_leaves_in_line() -> None:
     assert issubclass(execution, GatewayExecution)
     assert {"id", "name", "description"} <= set(execution.leaves["Agency"])
     assert "spacecraftConfig" not in execution.leaves["Spacecraft"]  # a relation
+
+
+def test_the_gateway_schema_resolves_its_plain_relations_in_line() -> None:
+    relations = gateway_schema.execution_context_class.relations
+    assert relations["Spacecraft"]["spacecraftConfig"].attribute == "spacecraft_config"
+    assert "agency" in relations["SpacecraftConfig"]
+    assert "flights" not in relations.get("Spacecraft", {})  # a list
+
+
+#: Relations answered from the page, from a load of the richer representation, and not
+#: at all when LL2 fails.
+RELATION_QUERIES = [
+    "{ spacecrafts(first: 20) { nodes { id spacecraftConfig { name agency { name } } } } }",
+    '{ spacecraft(id: "603") { spacecraftConfig { agency { name totalLaunchCount } } } }',
+    "{ spacecrafts(first: 5) { nodes { spacecraftConfig { agency { totalLaunchCount } } } } }",
+]
+
+
+async def _relation_answers(upstream: RunningUpstream, relations: bool) -> list[Any]:
+    execution = gateway_schema.execution_context_class
+    if not relations:
+        gateway_schema.execution_context_class = type(
+            "GeneralRelations", (execution,), {"relations": {}}
+        )
+    answers = []
+    try:
+        for fault in (False, True):
+            upstream.state.faults.clear()
+            if fault:
+                upstream.state.faults.add("status", status=500, path="agencies/")
+            gateway = await Gateway(upstream, response_cache=False, upstream_retries=0).start()
+            try:
+                for query in RELATION_QUERIES:
+                    answer = await gateway.query(query)
+                    errors = sorted((e["path"], e["extensions"]["code"]) for e in answer.errors)
+                    answers.append((answer.data, errors))
+            finally:
+                await gateway.close()
+    finally:
+        gateway_schema.execution_context_class = execution
+        upstream.state.faults.clear()
+    return answers
+
+
+async def test_relations_in_line_answer_as_graphql_core_does(upstream: RunningUpstream) -> None:
+    general = await _relation_answers(upstream, relations=False)
+    assert await _relation_answers(upstream, relations=True) == general
+    errors = general[-1][1]  # agencies/ failing: each loaded agency null, located
+    assert errors and all(path[-1] == "agency" for path, _ in errors)
+    assert general[1][0]["spacecraft"]["spacecraftConfig"]["agency"]["totalLaunchCount"] >= 0
