@@ -28,6 +28,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -41,12 +42,14 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
+from gateway.types.base import Model
 
 __all__ = [
     "GatewayExecution",
     "PlainLeaf",
     "PlainRelation",
     "execution_for",
+    "model_objects",
     "plain_leaves",
     "plain_relations",
 ]
@@ -125,11 +128,36 @@ def plain_relations(schema: Any) -> dict[str, dict[str, PlainRelation]]:
     return found
 
 
+def model_objects(schema: Any) -> dict[int, tuple[GraphQLObjectType, type[Any]]]:
+    """``id`` of each object type whose values are models, and of each non-null wrapper
+    of one in a field's type -> (the object type, its model class)."""
+    found: dict[int, tuple[GraphQLObjectType, type[Any]]] = {}
+    backref = GraphQLCoreConverter.DEFINITION_BACKREF
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        model = getattr((graphql_type.extensions or {}).get(backref), "origin", None)
+        if isinstance(model, type) and issubclass(model, Model):
+            found[id(graphql_type)] = (graphql_type, model)
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            wrapped: Any = graphql_field.type
+            while isinstance(wrapped, GraphQLList | GraphQLNonNull):
+                if isinstance(wrapped, GraphQLNonNull) and id(wrapped.of_type) in found:
+                    found[id(wrapped)] = found[id(wrapped.of_type)]
+                wrapped = wrapped.of_type
+    return found
+
+
 class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
     #: What :func:`plain_leaves` found in the schema (set by :func:`execution_for`).
     leaves: ClassVar[Mapping[str, Mapping[str, PlainLeaf]]] = {}
     #: What :func:`plain_relations` found in the schema (set by :func:`execution_for`).
     relations: ClassVar[Mapping[str, Mapping[str, PlainRelation]]] = {}
+    #: What :func:`model_objects` found in the schema (set by :func:`execution_for`).
+    objects: ClassVar[Mapping[int, tuple[GraphQLObjectType, type[Any]]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -214,6 +242,27 @@ class GatewayExecution(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: list[FieldDetails],
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``complete_value``; a model of the (non-null) object type's own
+        class goes straight to its subfields (its checks would all pass: not null, not
+        a list, not a leaf, not abstract, of its type)."""
+        found = self.objects.get(id(return_type))
+        if found is not None and type(result) is found[1]:
+            return self.collect_and_execute_subfields(
+                found[0], field_details_list, path, result, position_context
+            )
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def execute_relation(
         self,
         relation: PlainRelation,
@@ -292,6 +341,10 @@ def _leaf_value(leaf: PlainLeaf, source: Any) -> Any:
 
 def execution_for(schema: Any) -> type[GatewayExecution]:
     """:class:`GatewayExecution` for ``schema`` (a built Strawberry schema): its plain
-    leaves and relations."""
-    namespace = {"leaves": plain_leaves(schema), "relations": plain_relations(schema)}
+    leaves, relations and model object types."""
+    namespace = {
+        "leaves": plain_leaves(schema),
+        "relations": plain_relations(schema),
+        "objects": model_objects(schema),
+    }
     return type(GatewayExecution.__name__, (GatewayExecution,), namespace)

@@ -119,6 +119,12 @@ def test_the_gateway_schema_resolves_its_plain_relations_in_line() -> None:
     assert relations["Spacecraft"]["spacecraftConfig"].attribute == "spacecraft_config"
     assert "agency" in relations["SpacecraftConfig"]
     assert "flights" not in relations.get("Spacecraft", {})  # a list
+    objects = gateway_schema.execution_context_class.objects
+    spacecraft = gateway_schema._schema.type_map["Spacecraft"]
+    assert objects[id(spacecraft)][1].__name__ == "Spacecraft"
+    nodes = gateway_schema._schema.type_map["SpacecraftConnection"].fields["nodes"].type
+    item = nodes.of_type.of_type  # [Spacecraft!]!: the non-null item
+    assert objects[id(item)][0] is spacecraft
 
 
 #: Relations answered from the page, from a load of the richer representation, and not
@@ -130,12 +136,11 @@ RELATION_QUERIES = [
 ]
 
 
-async def _relation_answers(upstream: RunningUpstream, relations: bool) -> list[Any]:
+async def _relation_answers(upstream: RunningUpstream, in_line: bool) -> list[Any]:
     execution = gateway_schema.execution_context_class
-    if not relations:
-        gateway_schema.execution_context_class = type(
-            "GeneralRelations", (execution,), {"relations": {}}
-        )
+    if not in_line:
+        general = {"leaves": {}, "relations": {}, "objects": {}}  # graphql-core's paths only
+        gateway_schema.execution_context_class = type("General", (execution,), general)
     answers = []
     try:
         for fault in (False, True):
@@ -156,9 +161,9 @@ async def _relation_answers(upstream: RunningUpstream, relations: bool) -> list[
     return answers
 
 
-async def test_relations_in_line_answer_as_graphql_core_does(upstream: RunningUpstream) -> None:
-    general = await _relation_answers(upstream, relations=False)
-    assert await _relation_answers(upstream, relations=True) == general
+async def test_the_gateway_in_line_answers_as_graphql_core_does(upstream: RunningUpstream) -> None:
+    general = await _relation_answers(upstream, in_line=False)
+    assert await _relation_answers(upstream, in_line=True) == general
     errors = general[-1][1]  # agencies/ failing: each loaded agency null, located
     assert errors and all(path[-1] == "agency" for path, _ in errors)
     assert general[1][0]["spacecraft"]["spacecraftConfig"]["agency"]["totalLaunchCount"] >= 0
