@@ -69,19 +69,21 @@ def _converter_for(tp: Any) -> Converter:
             return [item(v, store) for v in value if v is not None]
 
         return convert_list
+    # LL2's objects arrive as dicts (JSON): isinstance(value, dict), not the Mapping ABC,
+    # whose check costs several times more, once per related object.
     if isinstance(tp, type) and issubclass(tp, Entity):
         entity_cls = tp
         return lambda value, store: (
-            store.entity(entity_cls, value) if isinstance(value, Mapping) else None
+            store.entity(entity_cls, value) if isinstance(value, dict) else None
         )
     if isinstance(tp, type) and issubclass(tp, Value):
         value_cls = tp
         if value_cls.interned:
             return lambda value, store: (
-                store.value(value_cls, value) if isinstance(value, Mapping) else None
+                store.value(value_cls, value) if isinstance(value, dict) else None
             )
         return lambda value, store: (
-            value_cls.from_data(value, store) if isinstance(value, Mapping) else None
+            value_cls.from_data(value, store) if isinstance(value, dict) else None
         )
     return _identity
 
