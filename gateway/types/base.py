@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self
 
 import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
@@ -99,6 +99,19 @@ class _Slot:
     deferred: bool = False
 
 
+class _Tables(NamedTuple):
+    """What a model class knows of LL2's keys, made once per class."""
+
+    #: LL2 key -> how to store it.
+    slots: dict[str, _Slot]
+    #: LL2 key -> attribute, for the fields read from the data when first read.
+    lazy: dict[str, str]
+    #: LL2 key -> attribute, for the fields :func:`related` made.
+    relation_keys: dict[str, str]
+    #: Attribute -> slot, for the fields :func:`related` made.
+    relations: dict[str, _Slot]
+
+
 class _Lazy:
     """A field taken from LL2's data when first read.
 
@@ -164,13 +177,14 @@ class Model:
     MANAGED: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
-    def slots(cls) -> dict[str, _Slot]:
-        """LL2 key -> how to store it, computed on first use per class."""
-        found: dict[str, _Slot] | None = cls.__dict__.get("_slots")
+    def tables(cls) -> _Tables:
+        """How the class takes in LL2 data, made on first use (and put in place: a
+        :class:`_Lazy` per field that is no relation)."""
+        found: _Tables | None = cls.__dict__.get("_tables")
         if found is not None:
             return found
         renamed = {attr: key for key, attr in cls.KEYS.items()}
-        table: dict[str, _Slot] = {}
+        slots: dict[str, _Slot] = {}
         for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
             resolver = field.base_resolver
             relation = resolver is not None and getattr(
@@ -182,46 +196,35 @@ class Model:
             if attr in cls.MANAGED or attr.startswith("_"):  # strawberry.Private: not LL2's
                 continue
             model = _model_of(field.type)
-            table[renamed.get(attr, attr)] = _Slot(
+            slots[renamed.get(attr, attr)] = _Slot(
                 attr,
                 _converter_for(field.type),
                 relation,
                 model,
                 deferred=not relation and model is not None and issubclass(model, Value),
             )
-        cls._slots = table  # type: ignore[attr-defined]
-        for key, slot in table.items():
+        for key, slot in slots.items():
             if not slot.relation:
                 default = getattr(cls, slot.attr, None)
                 setattr(cls, slot.attr, _Lazy(slot.attr, key, slot.convert, default))
-        return table
-
-    @classmethod
-    def lazy_keys(cls) -> dict[str, str]:
-        """LL2 key -> attribute, for the fields read from data when first read."""
-        found: dict[str, str] | None = cls.__dict__.get("_lazy")
-        if found is None:
-            found = {key: s.attr for key, s in cls.slots().items() if not s.relation}
-            cls._lazy = found  # type: ignore[attr-defined]
+        found = _Tables(
+            slots,
+            lazy={key: s.attr for key, s in slots.items() if not s.relation},
+            relation_keys={key: s.attr for key, s in slots.items() if s.relation},
+            relations={s.attr: s for s in slots.values() if s.relation},
+        )
+        cls._tables = found  # type: ignore[attr-defined]
         return found
 
     @classmethod
-    def relation_keys(cls) -> dict[str, str]:
-        """LL2 key -> attribute, for the fields :func:`related` made."""
-        found: dict[str, str] | None = cls.__dict__.get("_relation_keys")
-        if found is None:
-            found = {key: s.attr for key, s in cls.slots().items() if s.relation}
-            cls._relation_keys = found  # type: ignore[attr-defined]
-        return found
+    def slots(cls) -> dict[str, _Slot]:
+        """LL2 key -> how to store it."""
+        return cls.tables().slots
 
     @classmethod
     def relations(cls) -> dict[str, _Slot]:
         """Attribute -> slot, for the fields :func:`related` made."""
-        found: dict[str, _Slot] | None = cls.__dict__.get("_relations")
-        if found is None:
-            found = {s.attr: s for s in cls.slots().values() if s.relation}
-            cls._relations = found  # type: ignore[attr-defined]
-        return found
+        return cls.tables().relations
 
     def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
         """Take in ``data``, the latest of :attr:`_merged`: its relations wait in
@@ -231,13 +234,13 @@ class Model:
         merged = self._merged
         if len(merged) > 1:
             attrs = self.__dict__
-            lazy = self.lazy_keys()
+            lazy = self.tables().lazy
             for key in data:
                 attr = lazy.get(key)
                 if attr is not None:
                     attrs.pop(attr, None)
         raw = self._raw
-        for key, attr in self.relation_keys().items():
+        for key, attr in self.tables().relation_keys.items():
             if key in data:
                 raw.setdefault(attr, []).append(data[key])
 
@@ -296,9 +299,7 @@ def models() -> list[type[Model]]:
         for sub in cls.__subclasses__():
             if sub not in found and hasattr(sub, "__strawberry_definition__"):
                 found.append(sub)
-                sub.relations()  # and its slots, putting the fields in place
-                sub.lazy_keys()
-                sub.relation_keys()
+                sub.tables()  # putting the fields in place
                 sub.check_defaults()
             stack.append(sub)
     return found

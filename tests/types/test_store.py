@@ -57,7 +57,7 @@ def test_every_model_has_its_tables_once_the_schema_is_built() -> None:
     built = models()
     assert Spacecraft in built and Agency in built
     assert set(Entity.registry.values()) <= set(built)
-    assert all("_relations" in cls.__dict__ for cls in built)
+    assert all("_tables" in cls.__dict__ for cls in built)
 
 
 def test_a_blank_object_is_what_the_dataclass_init_builds() -> None:
