@@ -2,7 +2,8 @@
 
 It holds nothing that refers back to it (not the HTTP request, which holds it): a
 reference cycle would make everything a request built garbage that only the cycle
-collector frees.
+collector frees.  The one exception, graphql-core's execution contexts (which hold it
+and themselves), is undone by :meth:`Context.release` once the answer is complete.
 """
 
 from __future__ import annotations

@@ -10,6 +10,16 @@ resolver, a leaf type), :meth:`GatewayExecution.execute_fields` reads the attrib
 and coerces it itself; anything unusual (a null for a non-null field, a value the type
 refuses, an exception) goes down the general path, which reports it as it always does.
 
+**Plain relations in line.**  A field holding one related object (``spacecraftConfig``,
+``agency``: :func:`plain_relations`) asks the request's loader directly, with the
+field's nodes rather than an ``Info`` built for it, and a model of the field's own class
+goes straight to its subfields; an awaitable (the richer representation being
+loaded), any other value and any error are completed by graphql-core as usual.  Its
+``complete_value`` likewise sends a model of its (non-null) object type straight to
+its subfields (:func:`model_objects`): a list's items, a root field's object.
+Measured: 16.9 -> 8.3 million instructions per never-seen 20-spacecraft list with the
+rest of that work (README, "Measured: against Apollo Server").
+
 **Emptied once answered.**  The execution context refers to itself (its
 ``GraphQLResolveInfoHelpers`` holds its bound methods), so it and everything it
 reaches (the collected fields, the request's context, its loaders) would wait for
