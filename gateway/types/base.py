@@ -95,7 +95,8 @@ class _Slot:
     relation: bool
     #: The Value or Entity class the field holds, if any.
     model: type[Model] | None
-    #: A value (or list of values) kept as LL2 sent it until the field is read.
+    #: The field holds a value (or a list of them), which may embed entities:
+    #: :func:`realise` reads it to reach them.
     deferred: bool = False
 
 
