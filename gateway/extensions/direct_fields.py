@@ -85,4 +85,6 @@ def _direct(
         return func(source, **kwargs) if by_self else func(**kwargs)
 
     call._is_default = False  # type: ignore[attr-defined]
+    call.calls = func  # type: ignore[attr-defined]  # execution.plain_relations
+    call.python_name = field.python_name  # type: ignore[attr-defined]
     return call

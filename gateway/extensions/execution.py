@@ -49,7 +49,6 @@ from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
 from gateway.types.base import Model
@@ -99,8 +98,9 @@ def plain_leaves(schema: Any) -> dict[str, dict[str, PlainLeaf]]:
 
 
 class PlainRelation(NamedTuple):
-    """A field holding one related object (or null), made by :func:`~gateway.types.base.related`
-    without ``via``: its value is the loader's ``related_below``."""
+    """A field holding one related object (or null), made by
+    :func:`~gateway.types.base.related` without ``via``: its value is the loader's
+    ``related_below``."""
 
     attribute: str
     field: GraphQLField
@@ -109,32 +109,30 @@ class PlainRelation(NamedTuple):
     model: type[Any]
 
 
-def plain_relations(schema: Any) -> dict[str, dict[str, PlainRelation]]:
-    """Object type name -> field name -> :class:`PlainRelation`, for the nullable,
-    argument-free fields of ``schema`` (a Strawberry schema) holding one related object."""
+def plain_relations(
+    schema: Any, objects: Mapping[int, tuple[GraphQLObjectType, type[Any]]]
+) -> dict[str, dict[str, PlainRelation]]:
+    """Object type name -> field name -> :class:`PlainRelation`, for the fields of
+    ``schema`` (a Strawberry schema, after
+    :func:`~gateway.extensions.direct_fields.direct_fields`) that call a relation's
+    resolver directly and hold one nullable model (``objects``: :func:`model_objects`)."""
     found: dict[str, dict[str, PlainRelation]] = {}
-    backref = GraphQLCoreConverter.DEFINITION_BACKREF
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
         for name, graphql_field in graphql_type.fields.items():
-            field = (graphql_field.extensions or {}).get(backref)
-            resolver = getattr(field, "base_resolver", None)
-            function = getattr(resolver, "wrapped_func", None)
-            target = graphql_field.type
+            function = getattr(graphql_field.resolve, "calls", None)
+            target = objects.get(id(graphql_field.type))
             if (
-                not getattr(function, "_ll2_relation", False)
+                target is None
+                or not isinstance(graphql_field.type, GraphQLObjectType)  # nullable
+                or not getattr(function, "_ll2_relation", False)
                 or getattr(function, "_ll2_via", None) is not None
-                or graphql_field.args
-                or not isinstance(target, GraphQLObjectType)
             ):
                 continue
-            definition = (target.extensions or {}).get(backref)
-            model = getattr(definition, "origin", None)
-            if isinstance(field, StrawberryField) and isinstance(model, type):
-                found.setdefault(graphql_type.name, {})[name] = PlainRelation(
-                    field.python_name, graphql_field, target, model
-                )
+            found.setdefault(graphql_type.name, {})[name] = PlainRelation(
+                graphql_field.resolve.python_name, graphql_field, *target
+            )
     return found
 
 
@@ -352,9 +350,10 @@ def _leaf_value(leaf: PlainLeaf, source: Any) -> Any:
 def execution_for(schema: Any) -> type[GatewayExecution]:
     """:class:`GatewayExecution` for ``schema`` (a built Strawberry schema): its plain
     leaves, relations and model object types."""
+    objects = model_objects(schema)
     namespace = {
         "leaves": plain_leaves(schema),
-        "relations": plain_relations(schema),
-        "objects": model_objects(schema),
+        "relations": plain_relations(schema, objects),
+        "objects": objects,
     }
     return type(GatewayExecution.__name__, (GatewayExecution,), namespace)

@@ -80,7 +80,14 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.extensions.plain_documents import plainly_valid
 
-__all__ = ["DocumentValidation", "applicable_rules", "prepare", "quick", "validate_acyclic"]
+__all__ = [
+    "DocumentValidation",
+    "applicable_rules",
+    "prepare",
+    "quick",
+    "validate_acyclic",
+    "validation_errors",
+]
 
 Rules = tuple[type[ASTValidationRule], ...]
 Key = tuple[GraphQLSchema, str, Rules]
@@ -243,6 +250,21 @@ def validate_acyclic(
     return errors
 
 
+def validation_errors(
+    schema: GraphQLSchema,
+    source: str,
+    document: DocumentNode,
+    rules: Iterable[type[ASTValidationRule]],
+) -> list[GraphQLError]:
+    """What ``rules`` find wrong with ``document`` (parsed from ``source``): nothing at
+    once for a plain document that passes them (:func:`plainly_valid`), otherwise the
+    errors of graphql-core's walk with the rules the document can break."""
+    applicable = applicable_rules(source, document, rules)
+    if plainly_valid(schema, document, applicable):
+        return []
+    return validate_acyclic(schema, document, [quick(rule) for rule in applicable])
+
+
 #: A document with a node of every kind an operation has, for :func:`prepare`.
 _EVERY_KIND: Final = """
 query Q($id: ID!, $on: Boolean = true) {
@@ -305,11 +327,7 @@ class DocumentValidation(SchemaExtension):
         key = (schema, source, context.validation_rules)
         errors = self._remembered.get(key)
         if errors is None:
-            rules = applicable_rules(source, document, (*key[2], *STRAWBERRY_RULES))
-            if plainly_valid(schema, document, rules):
-                errors = []
-            else:
-                errors = validate_acyclic(schema, document, [quick(rule) for rule in rules])
+            errors = validation_errors(schema, source, document, (*key[2], *STRAWBERRY_RULES))
             self._remembered.put(key, errors)
         context.pre_execution_errors = errors
         yield

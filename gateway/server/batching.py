@@ -20,8 +20,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, specified_rules
 
 from gateway.extensions.limits import CODE, measure_cost
 from gateway.extensions.parsing import parse_acyclic
-from gateway.extensions.plain_documents import plainly_valid
-from gateway.extensions.validation import validate_acyclic
+from gateway.extensions.validation import validation_errors
 from gateway.settings import Settings
 
 __all__ = ["BatchCosts", "batch_too_costly", "check_batch"]
@@ -79,9 +78,8 @@ class BatchCosts:
                 parsed = parse_acyclic(query, max_tokens=settings.max_tokens)
             except GraphQLError:
                 parsed = None
-            if parsed is not None and (
-                plainly_valid(self.schema, parsed, specified_rules)
-                or not validate_acyclic(self.schema, parsed, specified_rules)
+            if parsed is not None and not validation_errors(
+                self.schema, query, parsed, specified_rules
             ):
                 document = parsed
         self._documents[query] = document

@@ -163,12 +163,8 @@ class Model:
         #: The request's identity map, which converts related data when it is read.
         _store: EntityStore
 
-    #: The fields each instance gets its own new container for (:meth:`blank`).
-    CONTAINERS: ClassVar[Mapping[str, Callable[[], Any]]] = {
-        "_rel": dict,
-        "_raw": dict,
-        "_merged": list,
-    }
+    #: The fields each instance gets a new container for (:meth:`blank`).
+    CONTAINERS: ClassVar[frozenset[str]] = frozenset({"_rel", "_raw", "_merged"})
 
     #: LL2 key -> attribute name, for the rare LL2 name that is no good in Python.
     KEYS: ClassVar[Mapping[str, str]] = {}
@@ -228,11 +224,12 @@ class Model:
         return cls.tables().relations
 
     def _apply(self, data: Mapping[str, Any], store: EntityStore) -> None:
-        """Take in ``data``, the latest of :attr:`_merged`: its relations wait in
+        """Take in ``data`` as the latest representation: its relations wait in
         ``_raw``; every other field is read from the data when first read (and one
         read from an earlier representation is read anew)."""
         self._store = store
         merged = self._merged
+        merged.append(data)
         if len(merged) > 1:
             attrs = self.__dict__
             lazy = self.tables().lazy
@@ -350,7 +347,6 @@ class Value(Model):
     @classmethod
     def from_data(cls, data: Mapping[str, Any], store: EntityStore) -> Self:
         obj = cls.blank()
-        obj._merged.append(data)
         obj._apply(data, store)
         return obj
 
@@ -392,7 +388,6 @@ class Entity(Model, Node):
         for merged in self._merged:
             if merged is data or merged == data:
                 return
-        self._merged.append(data)
         self._apply(data, store)
 
     def received(self, key: str) -> bool:
